@@ -1,0 +1,137 @@
+//! Command-line arguments (clap) and their conversion into the engine's plain options.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Offline full-text search over podcast chapters: find the episode, jump to the minute.
+#[derive(Debug, Parser)]
+#[command(name = "podseek", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 found / success, 1 nothing found, 2 error.\n\
+Examples:\n  podseek search \"garbage collection\"\n  podseek search PyGC_Head --json\n  \
+podseek at 21 00:10:00\n  podseek index ~/podcasts/notes")]
+pub struct Cli {
+    /// The index directory [default: ./index]
+    #[arg(long, global = true, env = "PODSEEK_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// Print one JSON document on stdout instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print nothing on success but errors (and warnings with --json off)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to colour output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse show notes and print episodes, chapters and warnings (touches no index)
+    Parse(ParseArgs),
+    /// Parse show notes and update the index: new and changed episodes only
+    Index(IndexArgs),
+    /// Search chapters and episodes; every hit carries the time to jump to
+    Search(SearchArgs),
+    /// An episode's table of contents: every chapter with its start and end
+    Show(ShowArgs),
+    /// The chapter playing at a time in an episode
+    At(AtArgs),
+    /// Every indexed episode, one line each
+    Episodes,
+}
+
+/// `podseek parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Show-notes files or folders (read recursively)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The podcast name for every episode read
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+}
+
+/// `podseek index`.
+#[derive(Debug, Args)]
+#[command(after_help = "Episodes are identified by podcast and number (or title). Unchanged \
+episodes are skipped, changed ones rewritten, and episodes gone from a file that is read again \
+are removed. All of it is one commit: an interrupted run leaves the index as it was.")]
+pub struct IndexArgs {
+    /// Show-notes files or folders (read recursively) [default: fixtures/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Start from an empty index (also replaces an index of an older podseek)
+    #[arg(long)]
+    pub rebuild: bool,
+    /// The podcast name for every episode read
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+    /// Index the readable files even when some cannot be read (still exits 2)
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// `podseek search`.
+#[derive(Debug, Args)]
+#[command(after_help = "All words are required. Query syntax: \"a phrase\", -word or NOT word, \
+a OR b, (grouping), field:word with fields chapter_title, section, episode_title, description.")]
+pub struct SearchArgs {
+    /// What to look for
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    /// Most hits to show (episodes with --by-episode)
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Only this episode number
+    #[arg(long, value_name = "N")]
+    pub episode: Option<u32>,
+    /// Only this podcast
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+    /// Group hits by episode, best episode first ("which episode talked about X?")
+    #[arg(long)]
+    pub by_episode: bool,
+}
+
+/// `podseek show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The episode number
+    #[arg(value_name = "EPISODE")]
+    pub episode: u32,
+    /// The podcast, when several share the number
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+}
+
+/// `podseek at`.
+#[derive(Debug, Args)]
+pub struct AtArgs {
+    /// The episode number
+    #[arg(value_name = "EPISODE")]
+    pub episode: u32,
+    /// hh:mm:ss, mm:ss or seconds
+    #[arg(value_name = "TIME")]
+    pub time: String,
+    /// The podcast, when several share the number
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+}

@@ -1,0 +1,227 @@
+//! The on-disk tantivy index: opening it safely, writing episodes into it, reading them back.
+
+pub mod schema;
+mod write;
+
+pub use schema::{Fields, SCHEMA_VERSION};
+pub use write::{IndexOptions, IndexSummary, update};
+
+use crate::error::{Error, Result};
+use crate::model::Episode;
+use std::path::{Path, PathBuf};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+/// The JSON stored as tantivy's commit payload, naming the schema version.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    podseek_schema: u32,
+}
+
+/// Whether `dir` holds an index (tantivy's `meta.json`).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Maps tantivy's open errors to podseek's.
+fn open_error(dir: &Path, e: tantivy::TantivyError) -> Error {
+    Error::BadIndex {
+        dir: dir.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Opens an existing index and checks that this build can read it.
+pub(crate) fn open_index(dir: &Path) -> Result<Index> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::BadIndex {
+            dir: dir.to_path_buf(),
+            message: "it is a file, not a directory".into(),
+        });
+    }
+    if !exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| open_error(dir, e))?;
+    check_version(dir, &index)?;
+    schema::register_analyzers(&index);
+    Ok(index)
+}
+
+fn check_version(dir: &Path, index: &Index) -> Result<()> {
+    let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
+    let found = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
+        .map(|p| p.podseek_schema);
+    let ok = match found {
+        Some(v) => v == SCHEMA_VERSION && index.schema() == schema::build(),
+        None => index.schema() == schema::build(),
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(Error::SchemaMismatch {
+        dir: dir.to_path_buf(),
+        found: found.map_or_else(|| "unknown".to_string(), |v| v.to_string()),
+        expected: SCHEMA_VERSION,
+    })
+}
+
+/// An open index for reading.
+pub struct PodIndex {
+    /// Where it lives.
+    pub dir: PathBuf,
+    /// The tantivy index (analyzers registered).
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    reader: IndexReader,
+}
+
+impl PodIndex {
+    /// Opens the index at `dir` for searching.
+    pub fn open(dir: &Path) -> Result<PodIndex> {
+        let index = open_index(dir)?;
+        let fields = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
+        // Manual reloads: a CLI process sees exactly the last commit, with no watcher thread.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| open_error(dir, e))?;
+        Ok(PodIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            reader,
+        })
+    }
+
+    /// A searcher over the last commit seen.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Picks up a newer commit, if any.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn kind_query(&self, kind: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// Decodes the stored episode of an episode document.
+    pub fn episode_from_doc(&self, doc: &TantivyDocument) -> Result<Episode> {
+        let json = doc
+            .get_first(self.fields.episode_json)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::BadIndex {
+                dir: self.dir.clone(),
+                message: "an episode document has no stored episode".into(),
+            })?;
+        serde_json::from_str(json).map_err(|e| Error::BadIndex {
+            dir: self.dir.clone(),
+            message: format!("a stored episode is damaged: {e}"),
+        })
+    }
+
+    fn episodes_matching(&self, filter: Vec<Box<dyn Query>>) -> Result<Vec<Episode>> {
+        let searcher = self.searcher();
+        let mut clauses = vec![(Occur::Must, self.kind_query(schema::KIND_EPISODE))];
+        clauses.extend(filter.into_iter().map(|q| (Occur::Must, q)));
+        let query = BooleanQuery::new(clauses);
+        let mut addrs: Vec<_> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addrs.sort();
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(self.episode_from_doc(&doc)?);
+        }
+        Ok(out)
+    }
+
+    /// Every indexed episode, by podcast then number then title.
+    pub fn episodes(&self) -> Result<Vec<Episode>> {
+        let mut eps = self.episodes_matching(vec![])?;
+        eps.sort_by(|a, b| {
+            (a.podcast.as_deref().map(str::to_lowercase), a.number, &a.title).cmp(&(
+                b.podcast.as_deref().map(str::to_lowercase),
+                b.number,
+                &b.title,
+            ))
+        });
+        Ok(eps)
+    }
+
+    /// The episode stored under `key`, if any.
+    pub fn episode_by_key(&self, searcher: &Searcher, key: &str) -> Result<Option<Episode>> {
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.kind_query(schema::KIND_EPISODE)),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.key, key),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let addrs = searcher.search(&query, &DocSetCollector)?;
+        match addrs.into_iter().min() {
+            Some(addr) => {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                Ok(Some(self.episode_from_doc(&doc)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// A query term filter for a podcast name (case-blind).
+    pub fn podcast_filter(&self, podcast: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.podcast, &podcast.to_lowercase()),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// A query term filter for an episode number.
+    pub fn number_filter(&self, number: u32) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_u64(self.fields.number, u64::from(number)),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// The one episode with this number (and podcast); an error when none or several match.
+    pub fn find_episode(&self, number: u32, podcast: Option<&str>) -> Result<Episode> {
+        let mut filter = vec![self.number_filter(number)];
+        if let Some(p) = podcast {
+            filter.push(self.podcast_filter(p));
+        }
+        let mut found = self.episodes_matching(filter)?;
+        match found.len() {
+            0 => Err(Error::EpisodeNotFound(match podcast {
+                Some(p) => format!("{number} of podcast {p:?}"),
+                None => number.to_string(),
+            })),
+            1 => Ok(found.remove(0)),
+            _ => Err(Error::AmbiguousEpisode {
+                number,
+                candidates: found
+                    .iter()
+                    .map(|e| format!("{} ({})", e.label(), e.source))
+                    .collect(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Incremental indexing: new and changed episodes are (re)written, the rest skipped, in one commit.
+
+use super::schema::{self, Fields, KIND_CHAPTER, KIND_EPISODE};
+use super::{Payload, SCHEMA_VERSION, exists, open_error};
+use crate::error::{Error, Result};
+use crate::load::Loaded;
+use crate::model::{Episode, Warning};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+
+/// How to run an index update.
+#[derive(Debug, Clone, Default)]
+pub struct IndexOptions {
+    /// Start from an empty index (also replaces an index of another schema version).
+    pub rebuild: bool,
+    /// Writer memory budget in bytes; 0 picks a default sized to the machine.
+    pub memory_budget: usize,
+}
+
+/// What an update did; `episodes` and `chapters` are the totals after it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexSummary {
+    /// Episodes not in the index before.
+    pub added: usize,
+    /// Episodes whose content changed.
+    pub updated: usize,
+    /// Episodes left as they were.
+    pub unchanged: usize,
+    /// Episodes that disappeared from a re-read source file.
+    pub removed: usize,
+    /// Episodes in the index after the run.
+    pub episodes: u64,
+    /// Chapters in the index after the run.
+    pub chapters: u64,
+    /// Problems in the input.
+    pub warnings: Vec<Warning>,
+}
+
+/// What is already indexed about one episode.
+struct Existing {
+    hash: u64,
+    loc_hash: u64,
+    source_file: String,
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// The content hash: everything but where in the file the episode sits.
+fn content_hash(ep: &Episode) -> u64 {
+    let mut copy = ep.clone();
+    copy.source.clear();
+    hash_bytes(&serde_json::to_vec(&copy).unwrap_or_default())
+}
+
+fn writer(dir: &Path, index: &Index, budget: usize) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let budget = if budget == 0 { 64_000_000 * threads } else { budget };
+    index
+        .writer_with_num_threads(threads, budget)
+        .map_err(|e| match e {
+            TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
+            other => open_error(dir, other),
+        })
+}
+
+/// Deletes the files of an index this build cannot read, so a rebuild can start afresh.
+fn remove_foreign_index(dir: &Path) -> Result<()> {
+    let managed = dir.join(".managed.json");
+    let mut files: Vec<String> = std::fs::read_to_string(&managed)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    // meta.json first: once it is gone the directory is no longer an index.
+    files.retain(|f| f != "meta.json");
+    files.insert(0, "meta.json".into());
+    files.push(".managed.json".into());
+    for f in files {
+        let path = dir.join(&f);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Write { path, source }),
+        }
+    }
+    Ok(())
+}
+
+/// Opens the index for writing, creating it when missing.
+fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::BadIndex {
+            dir: dir.to_path_buf(),
+            message: "it is a file, not a directory".into(),
+        });
+    }
+    if exists(dir) {
+        match super::open_index(dir) {
+            Ok(index) => return Ok((index, false)),
+            Err(Error::SchemaMismatch { .. } | Error::BadIndex { .. }) if rebuild => {
+                remove_foreign_index(dir)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
+        TantivyError::IoError(io) => Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(io.kind(), io.to_string()),
+        },
+        other => open_error(dir, other),
+    })?;
+    schema::register_analyzers(&index);
+    Ok((index, true))
+}
+
+/// Reads every indexed episode's identity and hashes from the fast fields (no stored docs).
+fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    let (mut key, mut file) = (String::new(), String::new());
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let hashes = ff.u64("hash")?;
+        let locs = ff.u64("loc_hash")?;
+        let (Some(keys), Some(files)) = (ff.str("key")?, ff.str("source_file")?) else {
+            continue;
+        };
+        for doc in seg.doc_ids_alive() {
+            let Some(hash) = hashes.first(doc) else {
+                continue; // a chapter document
+            };
+            key.clear();
+            file.clear();
+            if let Some(ord) = keys.term_ords(doc).next() {
+                keys.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
+            }
+            if let Some(ord) = files.term_ords(doc).next() {
+                files.ord_to_str(ord, &mut file).map_err(TantivyError::from)?;
+            }
+            out.insert(
+                key.clone(),
+                Existing {
+                    hash,
+                    loc_hash: locs.first(doc).unwrap_or(0),
+                    source_file: file.clone(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The documents of one episode: one for the episode, one per chapter.
+fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<TantivyDocument> {
+    let mut docs = Vec::with_capacity(ep.chapters.len() + 1);
+    let mut base = TantivyDocument::default();
+    base.add_text(f.key, key);
+    if let Some(p) = &ep.podcast {
+        base.add_text(f.podcast, p);
+    }
+    if let Some(n) = ep.number {
+        base.add_u64(f.number, u64::from(n));
+    }
+    base.add_text(f.episode_title, &ep.title);
+
+    let mut e = base.clone();
+    e.add_text(f.kind, KIND_EPISODE);
+    e.add_text(f.source_file, file);
+    e.add_u64(f.hash, hash);
+    e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
+    e.add_text(f.description, &ep.description);
+    e.add_u64(f.start, 0);
+    e.add_text(
+        f.episode_json,
+        serde_json::to_string(ep).unwrap_or_default(),
+    );
+    docs.push(e);
+
+    for c in &ep.chapters {
+        let mut d = base.clone();
+        d.add_text(f.kind, KIND_CHAPTER);
+        d.add_text(f.chapter_title, &c.title);
+        if let Some(s) = &c.section {
+            d.add_text(f.section, s);
+        }
+        d.add_u64(f.start, c.start_seconds);
+        if let Some(end) = c.end_seconds {
+            d.add_u64(f.end, end);
+        }
+        docs.push(d);
+    }
+    docs
+}
+
+fn count_kind(index: &Index, f: &Fields, kind: &str) -> Result<u64> {
+    let reader = index.reader()?;
+    let q = TermQuery::new(
+        Term::from_field_text(f.kind, kind),
+        IndexRecordOption::Basic,
+    );
+    Ok(reader.searcher().search(&q, &Count)? as u64)
+}
+
+/// Writes what `loaded` holds into the index at `dir`: one commit, or none on failure.
+///
+/// `progress` is called after each episode handled, with (done, total).
+pub fn update(
+    dir: &Path,
+    loaded: &Loaded,
+    opts: &IndexOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<IndexSummary> {
+    let (index, created) = open_or_create(dir, opts.rebuild)?;
+    let f = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
+    let mut w = writer(dir, &index, opts.memory_budget)?;
+    let before = if opts.rebuild || created {
+        HashMap::new()
+    } else {
+        existing(&index)?
+    };
+    if opts.rebuild {
+        w.delete_all_documents()?;
+    }
+
+    let mut summary = IndexSummary {
+        warnings: loaded.output_warnings(),
+        ..IndexSummary::default()
+    };
+    // The last file to mention an episode wins; earlier copies are reported.
+    let mut chosen: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut order = Vec::new();
+    for (fi, file) in loaded.files.iter().enumerate() {
+        for (ei, ep) in file.output.episodes.iter().enumerate() {
+            let key = ep.key();
+            if let Some((pf, pe)) = chosen.insert(key.clone(), (fi, ei)) {
+                let prev = &loaded.files[pf].output.episodes[pe];
+                summary.warnings.push(Warning {
+                    source: ep.source.clone(),
+                    message: format!(
+                        "episode {:?} also appears at {}; the later one is indexed",
+                        ep.label(),
+                        prev.source
+                    ),
+                });
+            } else {
+                order.push(key);
+            }
+        }
+    }
+
+    let total = order.len();
+    let mut changed = false;
+    for (done, key) in order.iter().enumerate() {
+        let (fi, ei) = chosen[key];
+        let file = &loaded.files[fi];
+        let ep = &file.output.episodes[ei];
+        let hash = content_hash(ep);
+        match before.get(key) {
+            Some(old) if old.hash == hash => {
+                summary.unchanged += 1;
+                // Same content, new place in the file: refresh the stored location quietly.
+                if old.loc_hash != hash_bytes(ep.source.as_bytes()) || old.source_file != file.id {
+                    w.delete_term(Term::from_field_text(f.key, key));
+                    for d in documents(&f, ep, key, &file.id, hash) {
+                        w.add_document(d)?;
+                    }
+                    changed = true;
+                }
+            }
+            old => {
+                if old.is_some() {
+                    summary.updated += 1;
+                    w.delete_term(Term::from_field_text(f.key, key));
+                } else {
+                    summary.added += 1;
+                }
+                for d in documents(&f, ep, key, &file.id, hash) {
+                    w.add_document(d)?;
+                }
+                changed = true;
+            }
+        }
+        progress(done + 1, total);
+    }
+
+    // Episodes gone from a file that was read again this run.
+    let reread: HashSet<&str> = loaded.files.iter().map(|f| f.id.as_str()).collect();
+    let mut gone: Vec<&String> = before
+        .iter()
+        .filter(|(k, old)| reread.contains(old.source_file.as_str()) && !chosen.contains_key(*k))
+        .map(|(k, _)| k)
+        .collect();
+    gone.sort();
+    for key in gone {
+        w.delete_term(Term::from_field_text(f.key, key));
+        summary.removed += 1;
+        changed = true;
+    }
+
+    if changed || created || opts.rebuild {
+        let payload = serde_json::to_string(&Payload {
+            podseek_schema: SCHEMA_VERSION,
+        })
+        .unwrap_or_default();
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+    } else {
+        w.rollback()?;
+    }
+    w.wait_merging_threads()?;
+    summary.episodes = count_kind(&index, &f, KIND_EPISODE)?;
+    summary.chapters = count_kind(&index, &f, KIND_CHAPTER)?;
+    Ok(summary)
+}

@@ -1,0 +1,20 @@
+//! podseek: offline full-text search over podcast chapters.
+//!
+//! The engine in stages, each taking the previous one's types: [`notes`] parses show notes into
+//! [`model`] episodes, [`load`] reads files and folders, [`index`] writes them into tantivy,
+//! [`search`] answers queries, and [`render`] prints results for people or as JSON.
+
+pub mod error;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod notes;
+pub mod render;
+pub mod search;
+
+pub use error::{Error, Result};
+pub use index::{IndexOptions, IndexSummary, PodIndex};
+pub use load::{LoadOptions, Loaded};
+pub use model::{Chapter, Episode, Warning};
+pub use notes::{ParseOptions, ParseOutput, parse_str};
+pub use search::{GroupedResult, Hit, SearchOptions, SearchResult};

@@ -1,0 +1,282 @@
+//! Files and folders → parsed episodes: walks paths, reads text safely, applies `podcast.toml`.
+
+use crate::error::{Error, Result};
+use crate::model::Warning;
+use crate::notes::{self, ParseOptions, ParseOutput};
+use std::path::{Path, PathBuf};
+
+/// File endings podseek reads when it walks a folder.
+pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text", "notes"];
+
+/// The name of the per-folder settings file.
+pub const PODCAST_TOML: &str = "podcast.toml";
+
+/// One input file, parsed.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user wrote it (or a virtual name for bundled notes).
+    pub display: String,
+    /// A stable identity for the file: its canonical path.
+    pub id: String,
+    /// What parsing it gave.
+    pub output: ParseOutput,
+}
+
+/// Settings for reading inputs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// A podcast name for every episode, overriding `podcast.toml` and headers.
+    pub podcast: Option<String>,
+    /// Skip unreadable files instead of failing the whole load.
+    pub keep_going: bool,
+}
+
+/// Everything read from a set of paths.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The files that were read, in a stable order.
+    pub files: Vec<SourceFile>,
+    /// Files that could not be read (only with `keep_going`).
+    pub skipped: Vec<Error>,
+    /// Warnings about the set as a whole (a folder with no show notes).
+    pub warnings: Vec<Warning>,
+}
+
+impl Loaded {
+    /// Every warning: the set's own, then each file's.
+    pub fn output_warnings(&self) -> Vec<Warning> {
+        let mut out = self.warnings.clone();
+        for f in &self.files {
+            out.extend(f.output.warnings.iter().cloned());
+        }
+        out
+    }
+
+    /// Every episode and warning of every file, in order.
+    pub fn output(&self) -> ParseOutput {
+        let mut out = ParseOutput::default();
+        out.warnings.extend(self.warnings.iter().cloned());
+        for f in &self.files {
+            out.extend(f.output.clone());
+        }
+        out
+    }
+}
+
+/// `podcast.toml`: settings for the show notes in a folder and below it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodcastToml {
+    /// The podcast's name.
+    pub name: Option<String>,
+    /// A link template with `{number}`, `{seconds}`, `{hms}`.
+    pub link: Option<String>,
+}
+
+fn read_podcast_toml(dir: &Path) -> Result<Option<PodcastToml>> {
+    let path = dir.join(PODCAST_TOML);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    toml::from_str(&text).map(Some).map_err(|e| Error::BadInput {
+        path,
+        message: e.to_string().trim().replace('\n', " "),
+    })
+}
+
+/// The nearest `podcast.toml` at or above `dir`, stopping after `stop` (inclusive) when given.
+fn podcast_settings(dir: &Path, stop: Option<&Path>) -> Result<PodcastToml> {
+    let mut d = Some(dir);
+    while let Some(here) = d {
+        if let Some(t) = read_podcast_toml(here)? {
+            return Ok(t);
+        }
+        if stop.is_some_and(|s| s == here) {
+            break;
+        }
+        d = here.parent().filter(|p| !p.as_os_str().is_empty());
+        if stop.is_none() {
+            break;
+        }
+    }
+    Ok(PodcastToml::default())
+}
+
+/// Reads a file as UTF-8 text, refusing binary files and naming the first bad byte.
+pub fn read_text(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(Error::BadInput {
+            path: path.to_path_buf(),
+            message: "not a regular file".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode(path, bytes)
+}
+
+/// Bytes → text, with the errors `read_text` gives.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::BadInput {
+            path: path.to_path_buf(),
+            message: format!("binary file (NUL byte at offset {pos}); expected UTF-8 show notes"),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[at];
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::BadInput {
+            path: path.to_path_buf(),
+            message: format!(
+                "not UTF-8: invalid byte 0x{byte:02x} at offset {at} (line {line}); convert the file to UTF-8"
+            ),
+        }
+    })
+}
+
+/// Parses one file with the given settings.
+pub fn parse_file(path: &Path, display: &str, opts: &ParseOptions) -> Result<SourceFile> {
+    let text = read_text(path)?;
+    let output = notes::parse_str(&text, display, opts);
+    let id = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    Ok(SourceFile {
+        display: display.to_string(),
+        id,
+        output,
+    })
+}
+
+fn has_notes_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Every show-notes file under the given paths: `(path, folder the walk started at)`.
+fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|source| Error::Read {
+            path: p.clone(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            files.push((p.clone(), None));
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let path = e.path().map_or_else(|| p.clone(), Path::to_path_buf);
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                Error::BadInput { path, message }
+            })?;
+            if entry.file_type().is_file() && has_notes_extension(entry.path()) {
+                files.push((entry.path().to_path_buf(), Some(p.clone())));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Reads and parses every show-notes file under `paths`.
+///
+/// Without `keep_going`, the first unreadable file is the error; with it, unreadable files are
+/// listed in `skipped` and the rest are returned.
+pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for (path, root) in collect(paths)? {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let settings = match dir {
+            Some(d) => podcast_settings(d, root.as_deref()),
+            None => podcast_settings(Path::new("."), Some(Path::new("."))),
+        };
+        let result = settings.and_then(|s| {
+            let popts = ParseOptions {
+                podcast: opts.podcast.clone().or(s.name),
+                link: s.link,
+            };
+            parse_file(&path, &path.display().to_string(), &popts)
+        });
+        match result {
+            Ok(f) => {
+                if f.output.episodes.is_empty() {
+                    loaded.warnings.push(Warning {
+                        source: f.display.clone(),
+                        message: "no episodes found in this file".into(),
+                    });
+                }
+                loaded.files.push(f);
+            }
+            Err(e) if opts.keep_going => loaded.skipped.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if loaded.files.is_empty() && loaded.skipped.is_empty() {
+        let names: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
+        loaded.warnings.push(Warning {
+            source: names.join(", "),
+            message: format!(
+                "no show notes found (podseek reads files ending in .{})",
+                EXTENSIONS.join(", .")
+            ),
+        });
+    }
+    Ok(loaded)
+}
+
+/// The core.py seed show notes compiled into the binary.
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "fixtures/000_b1a4522b4a17a99e.txt",
+        include_str!("../fixtures/000_b1a4522b4a17a99e.txt"),
+    ),
+    (
+        "fixtures/002_23fa507392eb8d30.txt",
+        include_str!("../fixtures/002_23fa507392eb8d30.txt"),
+    ),
+];
+
+/// The podcast name of the bundled show notes.
+pub const BUNDLED_PODCAST: &str = "core.py";
+
+/// The bundled core.py show notes, parsed.
+pub fn bundled() -> Loaded {
+    let opts = ParseOptions {
+        podcast: Some(BUNDLED_PODCAST.into()),
+        link: None,
+    };
+    let files = BUNDLED
+        .iter()
+        .map(|(name, text)| SourceFile {
+            display: name.to_string(),
+            id: format!("bundled:{name}"),
+            output: notes::parse_str(text, name, &opts),
+        })
+        .collect();
+    Loaded {
+        files,
+        ..Loaded::default()
+    }
+}

@@ -1,0 +1,195 @@
+//! The `podseek` binary: arguments in, library calls, rendered output and an exit code out.
+
+mod cli;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{Cli, ColorChoice, Command};
+use podseek::render::{self, Style};
+use podseek::{IndexOptions, LoadOptions, PodIndex, SearchOptions, index, load, search};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes, as grep and ripgrep have them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Found = 0,
+    NotFound = 1,
+    Error = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(&cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => Exit::Found,
+        Err(e) => {
+            eprintln!("podseek: {e:#}");
+            Exit::Error
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+/// `podseek search | head` is a success, not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn style(cli: &Cli) -> Style {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    Style { color }
+}
+
+fn index_dir(cli: &Cli) -> PathBuf {
+    cli.index.clone().unwrap_or_else(|| PathBuf::from("index"))
+}
+
+/// Opens the index, first building it from the bundled core.py notes when there is none.
+fn open_index(dir: &Path, quiet: bool) -> anyhow::Result<PodIndex> {
+    if !index::exists(dir) && !(dir.exists() && !dir.is_dir()) {
+        let bundled = load::bundled();
+        let n: usize = bundled.files.iter().map(|f| f.output.episodes.len()).sum();
+        if !quiet {
+            eprintln!(
+                "podseek: no index at {}; building it from the bundled {} show notes ({n} episodes)",
+                dir.display(),
+                load::BUNDLED_PODCAST
+            );
+        }
+        index::update(dir, &bundled, &IndexOptions::default(), &mut |_, _| {})?;
+    }
+    Ok(PodIndex::open(dir)?)
+}
+
+fn run(cli: &Cli) -> anyhow::Result<Exit> {
+    let style = style(cli);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let dir = index_dir(cli);
+    let code = match &cli.command {
+        Command::Parse(a) => {
+            let loaded = load::load(
+                &a.paths,
+                &LoadOptions {
+                    podcast: a.podcast.clone(),
+                    keep_going: false,
+                },
+            )?;
+            let parsed = loaded.output();
+            if cli.json {
+                render::json(&mut out, &parsed)?;
+            } else {
+                render::warnings(&mut std::io::stderr(), &parsed.warnings)?;
+                if !cli.quiet {
+                    render::parse(&mut out, &style, &parsed)?;
+                }
+            }
+            Exit::Found
+        }
+        Command::Index(a) => {
+            let paths = if a.paths.is_empty() {
+                vec![PathBuf::from("fixtures")]
+            } else {
+                a.paths.clone()
+            };
+            let loaded = load::load(
+                &paths,
+                &LoadOptions {
+                    podcast: a.podcast.clone(),
+                    keep_going: a.keep_going,
+                },
+            )?;
+            let opts = IndexOptions {
+                rebuild: a.rebuild,
+                ..IndexOptions::default()
+            };
+            let summary = index::update(&dir, &loaded, &opts, &mut |_, _| {})
+                .with_context(|| format!("indexing into {} failed; the index is unchanged", dir.display()))?;
+            if cli.json {
+                render::json(&mut out, &summary)?;
+            } else {
+                render::warnings(&mut std::io::stderr(), &summary.warnings)?;
+                if !cli.quiet {
+                    render::index_summary(&mut out, &style, &summary)?;
+                }
+            }
+            for e in &loaded.skipped {
+                eprintln!("podseek: skipped: {e}");
+            }
+            if loaded.skipped.is_empty() { Exit::Found } else { Exit::Error }
+        }
+        Command::Search(a) => {
+            let idx = open_index(&dir, cli.quiet)?;
+            let opts = SearchOptions {
+                limit: a.limit,
+                episode: a.episode,
+                podcast: a.podcast.clone(),
+            };
+            let total = if a.by_episode {
+                let r = search::search_by_episode(&idx, &a.query, &opts)?;
+                if cli.json {
+                    render::json(&mut out, &r)?;
+                } else if !cli.quiet {
+                    render::grouped(&mut out, &style, &r)?;
+                }
+                r.total
+            } else {
+                let r = search::search(&idx, &a.query, &opts)?;
+                if cli.json {
+                    render::json(&mut out, &r)?;
+                } else if !cli.quiet {
+                    render::search(&mut out, &style, &r)?;
+                }
+                r.total
+            };
+            if total == 0 { Exit::NotFound } else { Exit::Found }
+        }
+        Command::Show(a) => {
+            let idx = open_index(&dir, cli.quiet)?;
+            let ep = idx.find_episode(a.episode, a.podcast.as_deref())?;
+            if cli.json {
+                render::json(&mut out, &ep)?;
+            } else if !cli.quiet {
+                render::show(&mut out, &style, &ep)?;
+            }
+            Exit::Found
+        }
+        Command::At(a) => {
+            let seconds = search::parse_time(&a.time)?;
+            let idx = open_index(&dir, cli.quiet)?;
+            let ep = idx.find_episode(a.episode, a.podcast.as_deref())?;
+            let r = search::chapter_at(&ep, seconds);
+            if cli.json {
+                render::json(&mut out, &r)?;
+            } else if !cli.quiet {
+                render::at(&mut out, &style, &r)?;
+            }
+            if r.chapter.is_some() { Exit::Found } else { Exit::NotFound }
+        }
+        Command::Episodes => {
+            let idx = open_index(&dir, cli.quiet)?;
+            let eps = idx.episodes()?;
+            if cli.json {
+                render::json(&mut out, &render::EpisodeList::new(&eps))?;
+            } else if !cli.quiet {
+                render::episodes(&mut out, &style, &eps)?;
+            }
+            Exit::Found
+        }
+    };
+    out.flush()?;
+    Ok(code)
+}

@@ -1,0 +1,236 @@
+//! Episode metadata lines: titles, dates, lengths, separators, list headings and noise.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static EPISODE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,6})\s*(?:[:\-–—|.]\s*(.*))?$")
+        .expect("valid regex")
+});
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*-{4,}\s*$").expect("valid regex"));
+static CLOCK_LENGTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$").expect("valid regex"));
+static WORD_LENGTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(\d{1,3})\s*(?:h|hr|hrs|hour|hours))?\s*(?:(\d{1,4})\s*(?:m|min|mins|minute|minutes))?\s*(?:(\d{1,5})\s*(?:s|sec|secs|seconds))?$",
+    )
+    .expect("valid regex")
+});
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})\s*(?:[•·|–—-]\s*(.+?))?\s*$")
+        .expect("valid regex")
+});
+static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:timestamps|outline|chapters|chapter markers)\s*:?$")
+        .expect("valid regex")
+});
+static NOISE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\d+\s+snips?$").expect("valid regex"));
+static PART_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:PART|Part)\s+[0-9A-Za-z]+\s*:").expect("valid regex"));
+
+/// `Episode 21: A Garbage Episode` → (21, "A Garbage Episode").
+pub fn episode_title(line: &str) -> Option<(u32, String)> {
+    let c = EPISODE_TITLE.captures(line.trim())?;
+    let number = c[1].parse().ok()?;
+    let title = c.get(2).map_or("", |m| m.as_str()).trim().to_string();
+    Some((number, title))
+}
+
+/// A `--------` line between episode blocks.
+pub fn is_separator(line: &str) -> bool {
+    SEPARATOR.is_match(line)
+}
+
+/// A length alone on a line: `1:19:11`, `1h 31min`, `31min`.
+pub fn length(text: &str) -> Option<u64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(c) = CLOCK_LENGTH.captures(t) {
+        let a: u64 = c[1].parse().ok()?;
+        let b: u64 = c[2].parse().ok()?;
+        return match c.get(3) {
+            Some(s) => {
+                let s: u64 = s.as_str().parse().ok()?;
+                (b < 60 && s < 60).then_some(a * 3600 + b * 60 + s)
+            }
+            None => (b < 60).then_some(a * 60 + b),
+        };
+    }
+    let c = WORD_LENGTH.captures(t)?;
+    if c.get(1).is_none() && c.get(2).is_none() && c.get(3).is_none() {
+        return None;
+    }
+    let part = |i: usize| -> u64 { c.get(i).and_then(|m| m.as_str().parse().ok()).unwrap_or(0) };
+    Some(part(1) * 3600 + part(2) * 60 + part(3))
+}
+
+/// The month number of an English month name or its abbreviation.
+fn month(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let n = name.to_lowercase();
+    if n.len() < 3 {
+        return None;
+    }
+    let n = if n == "sept" { "sep".to_string() } else { n };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&n))
+        .map(|i| i as u32 + 1)
+}
+
+/// Days in a month, for rejecting `Feb 30`.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A date line with an optional length: `Sep 3, 2024 • 1h 31min` → ("2024-09-03", Some(5460)).
+pub fn date_line(line: &str) -> Option<(String, Option<u64>)> {
+    let c = DATE_LINE.captures(line.trim())?;
+    let m = month(&c[1])?;
+    let day: u32 = c[2].parse().ok()?;
+    let year: u32 = c[3].parse().ok()?;
+    if day == 0 || day > days_in_month(year, m) {
+        return None;
+    }
+    let len = match c.get(4) {
+        Some(l) => Some(length(l.as_str())?),
+        None => None,
+    };
+    Some((format!("{year:04}-{m:02}-{day:02}"), len))
+}
+
+/// `## Timestamps`, `# Outline`, `Chapters:`: a line that only announces a chapter list.
+pub fn is_list_heading(line: &str) -> bool {
+    LIST_HEADING.is_match(line.trim())
+}
+
+/// Lines scraped from podcast apps that mean nothing (`12 snips`).
+pub fn is_noise(line: &str) -> bool {
+    NOISE.is_match(line.trim())
+}
+
+/// A chapter that heads a section: `PART 1: GARBAGE COLLECTION`.
+pub fn is_part_heading(title: &str) -> bool {
+    PART_HEADING.is_match(title)
+}
+
+/// The first sentence of a text, for naming an episode that has no title line.
+pub fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(pos, ch)) in chars.iter().enumerate() {
+        if matches!(ch, '.' | '!' | '?' | '…') {
+            let next = chars.get(i + 1).map(|&(_, c)| c);
+            if next.is_none_or(char::is_whitespace) {
+                let end = pos + ch.len_utf8();
+                return truncate_words(&text[..end], 120);
+            }
+        }
+        if ch == '\n' {
+            return truncate_words(&text[..pos], 120);
+        }
+    }
+    truncate_words(text, 120)
+}
+
+/// Cuts a text to at most `max` characters at a word boundary, marking the cut with `…`.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.trim().to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert_eq!(
+            episode_title("Episode 21: A Garbage Episode"),
+            Some((21, "A Garbage Episode".into()))
+        );
+        assert_eq!(
+            episode_title("Episode 6 - An Exceptional Episode"),
+            Some((6, "An Exceptional Episode".into()))
+        );
+        assert_eq!(episode_title("Episodes"), None);
+        assert_eq!(episode_title("Episode about nothing"), None);
+    }
+
+    #[test]
+    fn lengths() {
+        assert_eq!(length("1:19:11"), Some(4751));
+        assert_eq!(length("1h 31min"), Some(5460));
+        assert_eq!(length("31min"), Some(1860));
+        assert_eq!(length("2h"), Some(7200));
+        assert_eq!(length("1:75:00"), None);
+        assert_eq!(length("hello"), None);
+        assert_eq!(length(""), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            date_line("Sep 3, 2024 • 1h 31min"),
+            Some(("2024-09-03".into(), Some(5460)))
+        );
+        assert_eq!(
+            date_line("May 28, 2024 • 31min"),
+            Some(("2024-05-28".into(), Some(1860)))
+        );
+        assert_eq!(
+            date_line("December 11, 2023"),
+            Some(("2023-12-11".into(), None))
+        );
+        assert_eq!(date_line("Feb 30, 2024"), None);
+        assert_eq!(date_line("Hi Loren!"), None);
+    }
+
+    #[test]
+    fn headings_noise_parts() {
+        assert!(is_list_heading("## Timestamps"));
+        assert!(is_list_heading("# Timestamps"));
+        assert!(is_list_heading("## Outline"));
+        assert!(!is_list_heading("Timestamps are fun"));
+        assert!(is_noise("12 snips"));
+        assert!(is_part_heading("PART 1: GARBAGE COLLECTION"));
+        assert!(is_part_heading("PART 0: SPORTS NEWS"));
+        assert!(!is_part_heading("PARTY TIME: yes"));
+        assert!(!is_part_heading("Particles: 1"));
+    }
+
+    #[test]
+    fn sentences() {
+        assert_eq!(
+            first_sentence("Python 3.14 Beta 1 is coming! And that means..."),
+            "Python 3.14 Beta 1 is coming!"
+        );
+        assert_eq!(first_sentence("No end"), "No end");
+    }
+}
