@@ -6,9 +6,11 @@ use std::path::PathBuf;
 /// Offline full-text search over podcast chapters: find the episode, jump to the minute.
 #[derive(Debug, Parser)]
 #[command(name = "podseek", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 found / success, 1 nothing found, 2 error.\n\
+#[command(
+    after_help = "Exit codes: 0 found / success, 1 nothing found, 2 error.\n\
 Examples:\n  podseek search \"garbage collection\"\n  podseek search PyGC_Head --json\n  \
-podseek at 21 00:10:00\n  podseek index ~/podcasts/notes")]
+podseek at 21 00:10:00\n  podseek index ~/podcasts/notes"
+)]
 pub struct Cli {
     /// The index directory [default: ./index]
     #[arg(long, global = true, env = "PODSEEK_INDEX", value_name = "DIR")]
@@ -71,9 +73,11 @@ pub struct ParseArgs {
 
 /// `podseek index`.
 #[derive(Debug, Args)]
-#[command(after_help = "Episodes are identified by podcast and number (or title). Unchanged \
+#[command(
+    after_help = "Episodes are identified by podcast and number (or title). Unchanged \
 episodes are skipped, changed ones rewritten, and episodes gone from a file that is read again \
-are removed. All of it is one commit: an interrupted run leaves the index as it was.")]
+are removed. All of it is one commit: an interrupted run leaves the index as it was."
+)]
 pub struct IndexArgs {
     /// Show-notes files or folders (read recursively) [default: fixtures/]
     #[arg(value_name = "PATH")]
@@ -91,8 +95,10 @@ pub struct IndexArgs {
 
 /// `podseek search`.
 #[derive(Debug, Args)]
-#[command(after_help = "All words are required. Query syntax: \"a phrase\", -word or NOT word, \
-a OR b, (grouping), field:word with fields chapter_title, section, episode_title, description.")]
+#[command(
+    after_help = "All words are required. Query syntax: \"a phrase\", -word or NOT word, \
+a OR b, (grouping), field:word with fields chapter_title, section, episode_title, description."
+)]
 pub struct SearchArgs {
     /// What to look for
     #[arg(value_name = "QUERY", allow_hyphen_values = true)]

@@ -45,7 +45,9 @@ pub enum Error {
         expected: u32,
     },
     /// Another process holds the index's writer lock.
-    #[error("the index at {0} is being updated by another podseek process; try again when it is done")]
+    #[error(
+        "the index at {0} is being updated by another podseek process; try again when it is done"
+    )]
     Locked(PathBuf),
     /// A time argument that is not `hh:mm:ss`, `mm:ss` or seconds.
     #[error("invalid time {0:?}: use hh:mm:ss, mm:ss or seconds (minutes and seconds below 60)")]

@@ -80,10 +80,12 @@ fn read_podcast_toml(dir: &Path) -> Result<Option<PodcastToml>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(Error::Read { path, source }),
     };
-    toml::from_str(&text).map(Some).map_err(|e| Error::BadInput {
-        path,
-        message: e.to_string().trim().replace('\n', " "),
-    })
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::BadInput {
+            path,
+            message: e.to_string().trim().replace('\n', " "),
+        })
 }
 
 /// The nearest `podcast.toml` at or above `dir`, stopping after `stop` (inclusive) when given.

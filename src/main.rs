@@ -59,7 +59,9 @@ fn index_dir(cli: &Cli) -> PathBuf {
 
 /// Opens the index, first building it from the bundled core.py notes when there is none.
 fn open_index(dir: &Path, quiet: bool) -> anyhow::Result<PodIndex> {
-    if !index::exists(dir) && !(dir.exists() && !dir.is_dir()) {
+    // A path that is a file is left to `PodIndex::open` to report.
+    let is_file = dir.exists() && !dir.is_dir();
+    if !index::exists(dir) && !is_file {
         let bundled = load::bundled();
         let n: usize = bundled.files.iter().map(|f| f.output.episodes.len()).sum();
         if !quiet {
@@ -116,8 +118,13 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 rebuild: a.rebuild,
                 ..IndexOptions::default()
             };
-            let summary = index::update(&dir, &loaded, &opts, &mut |_, _| {})
-                .with_context(|| format!("indexing into {} failed; the index is unchanged", dir.display()))?;
+            let summary =
+                index::update(&dir, &loaded, &opts, &mut |_, _| {}).with_context(|| {
+                    format!(
+                        "indexing into {} failed; the index is unchanged",
+                        dir.display()
+                    )
+                })?;
             if cli.json {
                 render::json(&mut out, &summary)?;
             } else {
@@ -129,7 +136,11 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             for e in &loaded.skipped {
                 eprintln!("podseek: skipped: {e}");
             }
-            if loaded.skipped.is_empty() { Exit::Found } else { Exit::Error }
+            if loaded.skipped.is_empty() {
+                Exit::Found
+            } else {
+                Exit::Error
+            }
         }
         Command::Search(a) => {
             let idx = open_index(&dir, cli.quiet)?;
@@ -155,7 +166,11 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 }
                 r.total
             };
-            if total == 0 { Exit::NotFound } else { Exit::Found }
+            if total == 0 {
+                Exit::NotFound
+            } else {
+                Exit::Found
+            }
         }
         Command::Show(a) => {
             let idx = open_index(&dir, cli.quiet)?;
@@ -177,7 +192,11 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             } else if !cli.quiet {
                 render::at(&mut out, &style, &r)?;
             }
-            if r.chapter.is_some() { Exit::Found } else { Exit::NotFound }
+            if r.chapter.is_some() {
+                Exit::Found
+            } else {
+                Exit::NotFound
+            }
         }
         Command::Episodes => {
             let idx = open_index(&dir, cli.quiet)?;

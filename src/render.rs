@@ -133,7 +133,10 @@ pub fn search(out: &mut dyn Write, style: &Style, r: &SearchResult) -> io::Resul
     let note = if r.total == 0 {
         format!("no matches for {:?}", r.query)
     } else if shown < r.total {
-        format!("{} matches, best {shown} shown (--limit to see more)", r.total)
+        format!(
+            "{} matches, best {shown} shown (--limit to see more)",
+            r.total
+        )
     } else {
         format!("{} match{}", r.total, if r.total == 1 { "" } else { "es" })
     };
@@ -163,7 +166,11 @@ pub fn grouped(out: &mut dyn Write, style: &Style, r: &GroupedResult) -> io::Res
     let note = if r.total == 0 {
         format!("no matches for {:?}", r.query)
     } else {
-        format!("{} matches; best {} episodes shown", r.total, r.episodes.len())
+        format!(
+            "{} matches; best {} episodes shown",
+            r.total,
+            r.episodes.len()
+        )
     };
     writeln!(out, "{}", style.dim(&note))
 }
@@ -173,7 +180,12 @@ pub fn show(out: &mut dyn Write, style: &Style, ep: &Episode) -> io::Result<()> 
     writeln!(
         out,
         "{}",
-        style.bold(&episode_label(&Style::default(), ep.podcast.as_deref(), ep.number, &ep.title))
+        style.bold(&episode_label(
+            &Style::default(),
+            ep.podcast.as_deref(),
+            ep.number,
+            &ep.title
+        ))
     )?;
     let mut facts = Vec::new();
     if let Some(d) = &ep.date {
@@ -215,7 +227,11 @@ pub fn at(out: &mut dyn Write, style: &Style, r: &AtResult) -> io::Result<()> {
                 title.push_str(&style.dim(&format!("{s} › ")));
             }
             title.push_str(&style.bold(&c.title));
-            writeln!(out, "{}  {title}", style.time(&span(c.start_seconds, c.end_seconds)))?;
+            writeln!(
+                out,
+                "{}  {title}",
+                style.time(&span(c.start_seconds, c.end_seconds))
+            )?;
         }
         None => writeln!(out, "{label}: no chapter at {}", format_hms(r.at_seconds))?,
     }
@@ -276,20 +292,27 @@ pub fn episodes(out: &mut dyn Write, style: &Style, eps: &[Episode]) -> io::Resu
         .max()
         .unwrap_or(0);
     for e in eps {
-        let number = e.number.map_or_else(|| "-".to_string(), |n| format!("#{n}"));
+        let number = e
+            .number
+            .map_or_else(|| "-".to_string(), |n| format!("#{n}"));
         writeln!(
             out,
             "{:pw$}  {:>5}  {:10}  {:>8}  {:>3} ch  {}",
             e.podcast.as_deref().unwrap_or("-"),
             number,
             e.date.as_deref().unwrap_or("-"),
-            e.duration_seconds.map_or_else(|| "-".to_string(), format_hms),
+            e.duration_seconds
+                .map_or_else(|| "-".to_string(), format_hms),
             e.chapters.len(),
             e.title,
         )?;
     }
     let chapters: usize = eps.iter().map(|e| e.chapters.len()).sum();
-    writeln!(out, "{}", style.dim(&format!("{} episodes, {chapters} chapters", eps.len())))
+    writeln!(
+        out,
+        "{}",
+        style.dim(&format!("{} episodes, {chapters} chapters", eps.len()))
+    )
 }
 
 /// The parse dry run: episodes with their chapters.

@@ -139,13 +139,39 @@ fn validate(query: &str, opts: &SearchOptions) -> Result<()> {
     Ok(())
 }
 
+/// Fields a query may name with `field:word`.
+const QUERY_FIELDS: [&str; 4] = ["chapter_title", "section", "episode_title", "description"];
+
+static FIELD_PREFIX: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"([\p{L}\p{N}_.\-]*):").expect("valid regex"));
+
+/// Turns `word:` prefixes that name no field into plain words, so `uvloop:` or `PEP:768` search
+/// their words instead of being dropped as an unknown field.
+fn plain_colons(query: &str) -> String {
+    FIELD_PREFIX
+        .replace_all(query, |c: &regex::Captures| {
+            let name = &c[1];
+            if QUERY_FIELDS.contains(&name) {
+                c[0].to_string()
+            } else {
+                format!("{name} ")
+            }
+        })
+        .into_owned()
+}
+
 /// A compiled query plus what is needed to render its hits.
 struct Prepared {
     query: Box<dyn Query>,
     snippets: Vec<(&'static str, Field, SnippetGenerator)>,
 }
 
-fn prepare(idx: &PodIndex, searcher: &Searcher, text: &str, opts: &SearchOptions) -> Result<Prepared> {
+fn prepare(
+    idx: &PodIndex,
+    searcher: &Searcher,
+    text: &str,
+    opts: &SearchOptions,
+) -> Result<Prepared> {
     let f = &idx.fields;
     let fields = vec![f.chapter_title, f.section, f.episode_title, f.description];
     let mut parser = QueryParser::for_index(&idx.index, fields);
@@ -156,7 +182,7 @@ fn prepare(idx: &PodIndex, searcher: &Searcher, text: &str, opts: &SearchOptions
         }
     }
     // Lenient: a stray quote or colon still searches the words around it.
-    let (user_query, _errors) = parser.parse_query_lenient(text);
+    let (user_query, _errors) = parser.parse_query_lenient(&plain_colons(text));
     let mut snippets = Vec::new();
     for (name, field) in [
         ("chapter_title", f.chapter_title),
@@ -238,7 +264,11 @@ impl Renderer<'_> {
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
         let f = &self.idx.fields;
         let doc: TantivyDocument = self.searcher.doc(addr)?;
-        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
         let (ep, chapter) = match text(f.chapter_title) {
             Some(title) => {
                 let key = text(f.key).unwrap_or_default();
@@ -259,7 +289,10 @@ impl Renderer<'_> {
                 ("section", c.section.as_deref().unwrap_or("")),
                 ("episode_title", &ep.title),
             ]),
-            None => self.snippet(&[("description", &ep.description), ("episode_title", &ep.title)]),
+            None => self.snippet(&[
+                ("description", &ep.description),
+                ("episode_title", &ep.title),
+            ]),
         };
         let (start, end) = match &chapter {
             Some(c) => (c.start_seconds, c.end_seconds),
@@ -287,7 +320,12 @@ impl Renderer<'_> {
 }
 
 /// Runs the query and renders up to `fetch` hits; returns them with the total match count.
-fn run(idx: &PodIndex, text: &str, opts: &SearchOptions, fetch: usize) -> Result<(usize, Vec<Hit>)> {
+fn run(
+    idx: &PodIndex,
+    text: &str,
+    opts: &SearchOptions,
+    fetch: usize,
+) -> Result<(usize, Vec<Hit>)> {
     validate(text, opts)?;
     let searcher = idx.searcher();
     let prepared = prepare(idx, &searcher, text, opts)?;
@@ -322,7 +360,11 @@ pub fn search(idx: &PodIndex, text: &str, opts: &SearchOptions) -> Result<Search
 }
 
 /// Hits grouped by episode, episodes ranked by their best hit plus a damped sum of the rest.
-pub fn search_by_episode(idx: &PodIndex, text: &str, opts: &SearchOptions) -> Result<GroupedResult> {
+pub fn search_by_episode(
+    idx: &PodIndex,
+    text: &str,
+    opts: &SearchOptions,
+) -> Result<GroupedResult> {
     let fetch = opts.limit.saturating_mul(HITS_PER_EPISODE * 4).max(200);
     let (total, hits) = run(idx, text, opts, fetch)?;
     let mut groups: Vec<EpisodeGroup> = Vec::new();
@@ -413,7 +455,10 @@ pub fn chapter_at(ep: &Episode, seconds: u64) -> AtResult {
         .iter()
         .rev()
         .find(|c| c.start_seconds <= seconds)
-        .filter(|c| c.end_seconds.is_none_or(|end| seconds < end || end == c.start_seconds))
+        .filter(|c| {
+            c.end_seconds
+                .is_none_or(|end| seconds < end || end == c.start_seconds)
+        })
         .cloned();
     let link = ep.link_at(chapter.as_ref().map_or(seconds, |c| c.start_seconds));
     AtResult {
@@ -429,6 +474,14 @@ pub fn chapter_at(ep: &Episode, seconds: u64) -> AtResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colons_that_name_no_field_become_spaces() {
+        assert_eq!(plain_colons("uvloop:"), "uvloop ");
+        assert_eq!(plain_colons("PEP:768"), "PEP 768");
+        assert_eq!(plain_colons("section:garbage"), "section:garbage");
+        assert_eq!(plain_colons(":"), " ");
+    }
 
     #[test]
     fn times() {

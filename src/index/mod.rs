@@ -155,11 +155,16 @@ impl PodIndex {
     pub fn episodes(&self) -> Result<Vec<Episode>> {
         let mut eps = self.episodes_matching(vec![])?;
         eps.sort_by(|a, b| {
-            (a.podcast.as_deref().map(str::to_lowercase), a.number, &a.title).cmp(&(
-                b.podcast.as_deref().map(str::to_lowercase),
-                b.number,
-                &b.title,
-            ))
+            (
+                a.podcast.as_deref().map(str::to_lowercase),
+                a.number,
+                &a.title,
+            )
+                .cmp(&(
+                    b.podcast.as_deref().map(str::to_lowercase),
+                    b.number,
+                    &b.title,
+                ))
         });
         Ok(eps)
     }

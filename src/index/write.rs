@@ -62,7 +62,11 @@ fn writer(dir: &Path, index: &Index, budget: usize) -> Result<IndexWriter> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let budget = if budget == 0 { 64_000_000 * threads } else { budget };
+    let budget = if budget == 0 {
+        64_000_000 * threads
+    } else {
+        budget
+    };
     index
         .writer_with_num_threads(threads, budget)
         .map_err(|e| match e {
@@ -148,7 +152,9 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
                 keys.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
             }
             if let Some(ord) = files.term_ords(doc).next() {
-                files.ord_to_str(ord, &mut file).map_err(TantivyError::from)?;
+                files
+                    .ord_to_str(ord, &mut file)
+                    .map_err(TantivyError::from)?;
             }
             out.insert(
                 key.clone(),

@@ -87,10 +87,10 @@ impl<'a> Parser<'a> {
     }
 
     fn close(&mut self) {
-        if let Some(b) = self.current.take() {
-            if !b.is_empty() || b.date.is_some() {
-                self.blocks.push(b);
-            }
+        if let Some(b) = self.current.take()
+            && (!b.is_empty() || b.date.is_some())
+        {
+            self.blocks.push(b);
         }
     }
 
@@ -106,14 +106,14 @@ impl<'a> Parser<'a> {
         if line.is_empty() {
             return;
         }
-        if std::mem::take(&mut self.after_separator) {
-            if let Some(len) = meta::length(line) {
-                match self.blocks.last_mut() {
-                    Some(prev) => prev.duration = Some(len),
-                    None => self.warn(no, format!("length {line:?} follows no episode")),
-                }
-                return;
+        if std::mem::take(&mut self.after_separator)
+            && let Some(len) = meta::length(line)
+        {
+            match self.blocks.last_mut() {
+                Some(prev) => prev.duration = Some(len),
+                None => self.warn(no, format!("length {line:?} follows no episode")),
             }
+            return;
         }
         if meta::is_separator(line) {
             self.markers = true;
@@ -157,7 +157,9 @@ impl<'a> Parser<'a> {
         for bad in &stamps.invalid {
             self.warn(
                 no,
-                format!("invalid time {bad}: minutes and seconds must be below 60; chapter skipped"),
+                format!(
+                    "invalid time {bad}: minutes and seconds must be below 60; chapter skipped"
+                ),
             );
         }
         if stamps.stamps.is_empty() && stamps.invalid.is_empty() {
@@ -193,7 +195,11 @@ impl<'a> Parser<'a> {
             // line names the podcast.
             if i == 0 && self.markers && b.title.is_none() && b.chapters.is_empty() {
                 if podcast.is_none() {
-                    podcast = b.prose.first().filter(|l| looks_like_name(l)).cloned();
+                    podcast = b
+                        .prose
+                        .first()
+                        .filter(|l| looks_like_name(l.as_str()))
+                        .cloned();
                 }
                 continue;
             }
@@ -273,17 +279,17 @@ impl<'a> Parser<'a> {
             }
         }
         raw.sort_by_key(|c| c.seconds);
-        if let (Some(d), Some(last)) = (duration, raw.last()) {
-            if last.seconds > d {
-                let msg = format!(
-                    "chapter {:?} at {} starts after the episode's length ({})",
-                    last.title,
-                    crate::model::format_hms(last.seconds),
-                    crate::model::format_hms(d)
-                );
-                let line = last.line;
-                self.warn(line, msg);
-            }
+        if let (Some(d), Some(last)) = (duration, raw.last())
+            && last.seconds > d
+        {
+            let msg = format!(
+                "chapter {:?} at {} starts after the episode's length ({})",
+                last.title,
+                crate::model::format_hms(last.seconds),
+                crate::model::format_hms(d)
+            );
+            let line = last.line;
+            self.warn(line, msg);
         }
         let mut section: Option<String> = None;
         let mut out = Vec::with_capacity(raw.len());
@@ -310,7 +316,7 @@ impl<'a> Parser<'a> {
 }
 
 /// A header's first line is a podcast's name when it is short and not a sentence.
-fn looks_like_name(line: &String) -> bool {
+fn looks_like_name(line: &str) -> bool {
     let words = line.split_whitespace().count();
     (1..=6).contains(&words) && line.chars().count() <= 60 && !line.ends_with(['.', '!', '?'])
 }
@@ -412,7 +418,11 @@ mod tests {
         assert_eq!(ch[0].title, "First");
         assert_eq!(ch[2].end_seconds, None);
         assert_eq!(out.warnings.len(), 3, "{:?}", out.warnings);
-        assert!(out.warnings.iter().any(|w| w.message.contains("(00:61:00)")));
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.message.contains("(00:61:00)"))
+        );
         assert!(out.warnings.iter().all(|w| w.source.starts_with("t.txt:")));
     }
 

@@ -809,7 +809,11 @@ fn episode_counts_per_file() {
 fn sampled_chapters_match() {
     let parsed = parse_both();
     for row in CHAPTERS {
-        let out = &parsed.iter().find(|(f, _)| *f == row.file).unwrap().1;
+        let out = &parsed
+            .iter()
+            .find(|(f, _)| *f == row.file)
+            .expect("file parsed")
+            .1;
         let ep = find_episode(out, row.file, row.episode);
         let what = format!(
             "{} chapter [{}] {:?}",

@@ -29,8 +29,10 @@ static PAREN_HMS: LazyLock<Regex> =
 
 /// A heading that introduces a chapter list, at the end of prose it was run into.
 static TRAILING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*#{1,6}\s*(?:timestamps|outline|chapters|chapter markers|show notes)\s*:?\s*$")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\s*#{1,6}\s*(?:timestamps|outline|chapters|chapter markers|show notes)\s*:?\s*$",
+    )
+    .expect("valid regex")
 });
 
 /// Seconds from hours, minutes, seconds; None when minutes or seconds exceed 59.
@@ -105,21 +107,35 @@ mod tests {
         let titles: Vec<_> = r.stamps.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(
             titles,
-            ["INTRO", "PART 0: SPORTS NEWS", "fnmatch.filterfalse()", "Bugfixes"]
+            [
+                "INTRO",
+                "PART 0: SPORTS NEWS",
+                "fnmatch.filterfalse()",
+                "Bugfixes"
+            ]
         );
         assert_eq!(r.stamps[2].seconds, 3600 + 38 * 60 + 24);
     }
 
     #[test]
     fn parentheses_inside_titles_do_not_split() {
-        let r = read_line("(01:36:08) concurrent.futures.Executor.map(buffersize=)(01:36:57) io.Reader");
+        let r = read_line(
+            "(01:36:08) concurrent.futures.Executor.map(buffersize=)(01:36:57) io.Reader",
+        );
         assert_eq!(r.stamps.len(), 2);
-        assert_eq!(r.stamps[0].title, "concurrent.futures.Executor.map(buffersize=)");
+        assert_eq!(
+            r.stamps[0].title,
+            "concurrent.futures.Executor.map(buffersize=)"
+        );
     }
 
     #[test]
     fn time_inside_prose_is_no_chapter() {
-        assert!(read_line("We met at (00:10:00) sharp and talked.").stamps.is_empty());
+        assert!(
+            read_line("We met at (00:10:00) sharp and talked.")
+                .stamps
+                .is_empty()
+        );
         assert!(read_line("Plain prose with no times.").stamps.is_empty());
     }
 

@@ -1,0 +1,88 @@
+//! Bad input and bad options: a clear one-line error naming the problem, exit 2.
+
+use crate::util::Env;
+
+#[test]
+fn missing_file_names_it() {
+    let env = Env::new();
+    for cmd in ["parse", "index"] {
+        let (code, _, err) = env.run(&[cmd, "no-such-notes.txt"]);
+        assert_eq!(code, 2, "{cmd}");
+        assert!(err.contains("no-such-notes.txt"), "{cmd}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn bad_limit_is_a_usage_error() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["search", "x", "--limit", "abc"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("abc"), "{err}");
+    let (code, _, err) = env.run(&["search", "x", "--limit", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--limit"), "{err}");
+}
+
+#[test]
+fn limit_beyond_the_cap_is_capped() {
+    let env = Env::new();
+    let v = env.json(&["search", "OUTRO", "--limit", "1000000000"], 0);
+    assert_eq!(v["total"], 11);
+}
+
+#[test]
+fn empty_and_overlong_queries_are_refused() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["search", "  "]);
+    assert_eq!(code, 2);
+    assert!(err.contains("empty"), "{err}");
+    let long = "word ".repeat(2000);
+    let (code, _, err) = env.run(&["search", &long]);
+    assert_eq!(code, 2);
+    assert!(err.contains("limit"), "{err}");
+}
+
+#[test]
+fn index_of_another_schema_version_asks_for_rebuild() {
+    let env = Env::new();
+    env.write("a.txt", "Episode 1: One\n(00:00:00) Wombat\n");
+    env.cmd(&["index", "a.txt", "-q"]).assert().success();
+    let meta = env.path().join("index/meta.json");
+    let text = std::fs::read_to_string(&meta).expect("meta");
+    let old = text.replace("podseek_schema\\\":1", "podseek_schema\\\":0");
+    assert_ne!(text, old, "payload not found in {text}");
+    std::fs::write(&meta, old).expect("write");
+    let (code, _, err) = env.run(&["search", "wombat"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("podseek index --rebuild"), "{err}");
+    let v = env.json(&["index", "a.txt", "--rebuild"], 0);
+    assert_eq!(v["added"], 1);
+    env.json(&["search", "wombat"], 0);
+}
+
+#[test]
+fn index_dir_that_is_a_file() {
+    let env = Env::new();
+    env.write("index", "not a directory");
+    let (code, _, err) = env.run(&["search", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a directory"), "{err}");
+}
+
+#[test]
+fn a_locked_index_is_reported_not_waited_on() {
+    let env = Env::new();
+    env.write("a.txt", "Episode 1: One\n(00:00:00) Wombat\n");
+    env.cmd(&["index", "a.txt", "-q"]).assert().success();
+    let index = tantivy::Index::open_in_dir(env.path().join("index")).expect("open");
+    let _writer: tantivy::IndexWriter = index.writer(15_000_000).expect("lock");
+    let (code, _, err) = env.run(&["index", "a.txt"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("being updated by another podseek process"),
+        "{err}"
+    );
+    // Readers are not blocked by a writer.
+    env.json(&["search", "wombat"], 0);
+}
