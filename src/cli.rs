@@ -91,6 +91,9 @@ pub struct IndexArgs {
     /// Index the readable files even when some cannot be read (still exits 2)
     #[arg(long)]
     pub keep_going: bool,
+    /// When another process is updating the index, wait up to SECONDS for it instead of failing
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "60")]
+    pub wait: Option<u64>,
 }
 
 /// `podseek search`.

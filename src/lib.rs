@@ -9,6 +9,7 @@ pub mod index;
 pub mod load;
 pub mod model;
 pub mod notes;
+pub mod query_guard;
 pub mod render;
 pub mod search;
 

@@ -235,14 +235,21 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
             Err(e) => return Err(e),
         }
     }
+    let found = |p: &PathBuf| loaded.files.iter().any(|f| Path::new(&f.display).starts_with(p));
+    let empty_dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir() && !found(p)).collect();
     if loaded.files.is_empty() && loaded.skipped.is_empty() {
-        let names: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
-        loaded.warnings.push(Warning {
-            source: names.join(", "),
+        return Err(Error::BadInput {
+            path: paths.first().cloned().unwrap_or_default(),
             message: format!(
                 "no show notes found (podseek reads files ending in .{})",
                 EXTENSIONS.join(", .")
             ),
+        });
+    }
+    for p in empty_dirs {
+        loaded.warnings.push(Warning {
+            source: p.display().to_string(),
+            message: "no show notes found in this folder".into(),
         });
     }
     Ok(loaded)

@@ -116,6 +116,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             )?;
             let opts = IndexOptions {
                 rebuild: a.rebuild,
+                wait: a.wait.map(std::time::Duration::from_secs),
                 ..IndexOptions::default()
             };
             let summary =

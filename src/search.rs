@@ -10,8 +10,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
-/// Longest query accepted, in bytes; longer ones are refused rather than run.
-pub const MAX_QUERY_BYTES: usize = 4096;
+pub use crate::query_guard::MAX_QUERY_BYTES;
 /// Most hits one search returns; larger `--limit` values are capped to it.
 pub const MAX_LIMIT: usize = 10_000;
 /// Hits listed under each episode with `--by-episode`.
@@ -122,21 +121,13 @@ pub struct GroupedResult {
     pub episodes: Vec<EpisodeGroup>,
 }
 
-/// Checks a query and limit before anything runs.
-fn validate(query: &str, opts: &SearchOptions) -> Result<()> {
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::BadQuery(format!(
-            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}",
-            query.len()
-        )));
-    }
-    if query.trim().is_empty() {
-        return Err(Error::BadQuery("the query is empty".into()));
-    }
+/// Checks a query and limit before anything runs; returns the query made safe to parse.
+fn validate(query: &str, opts: &SearchOptions) -> Result<String> {
+    let safe = crate::query_guard::sanitize(query)?;
     if opts.limit == 0 {
         return Err(Error::BadOption("--limit must be at least 1".into()));
     }
-    Ok(())
+    Ok(safe)
 }
 
 /// Fields a query may name with `field:word`.
@@ -326,9 +317,9 @@ fn run(
     opts: &SearchOptions,
     fetch: usize,
 ) -> Result<(usize, Vec<Hit>)> {
-    validate(text, opts)?;
+    let safe = validate(text, opts)?;
     let searcher = idx.searcher();
-    let prepared = prepare(idx, &searcher, text, opts)?;
+    let prepared = prepare(idx, &searcher, &safe, opts)?;
     let fetch = fetch.clamp(1, MAX_LIMIT);
     let (total, top) = searcher.search(
         &*prepared.query,

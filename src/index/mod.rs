@@ -85,6 +85,21 @@ pub struct PodIndex {
 impl PodIndex {
     /// Opens the index at `dir` for searching.
     pub fn open(dir: &Path) -> Result<PodIndex> {
+        // Another process may commit and delete the old segment files between our reading
+        // meta.json and opening them; the next attempt reads the new meta.json.
+        let mut attempt = 0;
+        loop {
+            match Self::open_once(dir) {
+                Err(Error::BadIndex { .. }) if attempt < 5 && exists(dir) => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10 << attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<PodIndex> {
         let index = open_index(dir)?;
         let fields = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
         // Manual reloads: a CLI process sees exactly the last commit, with no watcher thread.

@@ -19,6 +19,8 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// Writer memory budget in bytes; 0 picks a default sized to the machine.
     pub memory_budget: usize,
+    /// How long to wait for another process's writer lock; None fails at once.
+    pub wait: Option<std::time::Duration>,
 }
 
 /// What an update did; `episodes` and `chapters` are the totals after it.
@@ -58,21 +60,34 @@ fn content_hash(ep: &Episode) -> u64 {
     hash_bytes(&serde_json::to_vec(&copy).unwrap_or_default())
 }
 
-fn writer(dir: &Path, index: &Index, budget: usize) -> Result<IndexWriter> {
+fn writer(
+    dir: &Path,
+    index: &Index,
+    budget: usize,
+    wait: Option<std::time::Duration>,
+) -> Result<IndexWriter> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let budget = if budget == 0 {
-        64_000_000 * threads
-    } else {
-        budget
-    };
-    index
-        .writer_with_num_threads(threads, budget)
-        .map_err(|e| match e {
-            TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
-            other => open_error(dir, other),
-        })
+    let budget = if budget == 0 { 64_000_000 * threads } else { budget };
+    let deadline = wait.map(|w| std::time::Instant::now() + w);
+    let mut pause = std::time::Duration::from_millis(20);
+    loop {
+        match index.writer_with_num_threads(threads, budget) {
+            Ok(w) => return Ok(w),
+            Err(TantivyError::LockFailure(..)) => {
+                // The lock is an OS file lock: a killed holder frees it, so waiting is safe.
+                match deadline {
+                    Some(d) if std::time::Instant::now() < d => {
+                        std::thread::sleep(pause);
+                        pause = (pause * 2).min(std::time::Duration::from_millis(500));
+                    }
+                    _ => return Err(Error::Locked(dir.to_path_buf())),
+                }
+            }
+            Err(other) => return Err(open_error(dir, other)),
+        }
+    }
 }
 
 /// Deletes the files of an index this build cannot read, so a rebuild can start afresh.
@@ -231,7 +246,7 @@ pub fn update(
 ) -> Result<IndexSummary> {
     let (index, created) = open_or_create(dir, opts.rebuild)?;
     let f = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
-    let mut w = writer(dir, &index, opts.memory_budget)?;
+    let mut w = writer(dir, &index, opts.memory_budget, opts.wait)?;
     let before = if opts.rebuild || created {
         HashMap::new()
     } else {
@@ -327,6 +342,8 @@ pub fn update(
     } else {
         w.rollback()?;
     }
+    // Files of runs that were killed before their commit are no longer referenced: drop them.
+    w.garbage_collect_files().wait()?;
     w.wait_merging_threads()?;
     summary.episodes = count_kind(&index, &f, KIND_EPISODE)?;
     summary.chapters = count_kind(&index, &f, KIND_CHAPTER)?;

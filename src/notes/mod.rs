@@ -9,6 +9,13 @@ pub mod timestamp;
 #[cfg(test)]
 mod seed_tests;
 
+/// Most chapters kept per episode (real episodes have dozens); the rest are dropped with a warning.
+pub const MAX_CHAPTERS: usize = 10_000;
+/// Longest episode description kept, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
+/// Longest title kept, in bytes.
+pub const MAX_TITLE_BYTES: usize = 1024;
+
 use crate::model::{Chapter, Episode, Warning};
 
 /// Settings that apply to every episode of one input.
@@ -228,6 +235,12 @@ impl<'a> Parser<'a> {
             }
             description.push_str(&b.trailer.join("\n"));
         }
+        if cap_bytes(&mut description, MAX_DESCRIPTION_BYTES) {
+            self.warn(
+                b.line,
+                format!("description longer than {MAX_DESCRIPTION_BYTES} bytes; the rest is not indexed"),
+            );
+        }
         let title = match b.title.filter(|t| !t.is_empty()) {
             Some(t) => t,
             None => {
@@ -247,7 +260,26 @@ impl<'a> Parser<'a> {
                 t
             }
         };
-        let chapters = self.chapters(b.chapters, b.duration);
+        let mut title = title;
+        if cap_bytes(&mut title, MAX_TITLE_BYTES) {
+            self.warn(b.line, format!("title longer than {MAX_TITLE_BYTES} bytes; cut"));
+        }
+        let mut raw = b.chapters;
+        if raw.len() > MAX_CHAPTERS {
+            let line = raw[MAX_CHAPTERS].line;
+            self.warn(
+                line,
+                format!(
+                    "{} chapters in one episode; only the first {MAX_CHAPTERS} are kept",
+                    raw.len()
+                ),
+            );
+            raw.truncate(MAX_CHAPTERS);
+        }
+        for c in &mut raw {
+            cap_bytes(&mut c.title, MAX_TITLE_BYTES);
+        }
+        let chapters = self.chapters(raw, b.duration);
         Episode {
             podcast,
             number: b.number,
@@ -321,10 +353,27 @@ fn looks_like_name(line: &str) -> bool {
     (1..=6).contains(&words) && line.chars().count() <= 60 && !line.ends_with(['.', '!', '?'])
 }
 
-/// Normalises line ends and strips a byte-order mark.
-pub fn normalize(text: &str) -> String {
+/// Normalises line ends and strips a byte-order mark (without copying text that needs neither).
+pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.replace("\r\n", "\n").replace('\r', "\n")
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary; true when it was cut.
+fn cap_bytes(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let mut at = max;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.truncate(at);
+    true
 }
 
 /// Parses one text of show notes; `source` names it in `file:line` references.

@@ -2,7 +2,9 @@
 
 mod browse;
 mod errors;
+mod hostile;
 mod indexing;
 mod parse;
+mod robust;
 mod search;
 mod util;

@@ -35,6 +35,16 @@ impl Env {
         c
     }
 
+    /// The same as a plain `std::process::Command`, for runs that must be spawned and killed.
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("podseek"));
+        c.current_dir(self.path())
+            .env_remove("PODSEEK_INDEX")
+            .env_remove("NO_COLOR")
+            .args(args);
+        c
+    }
+
     /// Runs and returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.cmd(args).output().expect("podseek runs");
