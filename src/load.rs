@@ -218,6 +218,7 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
             let popts = ParseOptions {
                 podcast: opts.podcast.clone().or(s.name),
                 link: s.link,
+                ..ParseOptions::default()
             };
             parse_file(&path, &path.display().to_string(), &popts)
         });
@@ -274,7 +275,7 @@ pub const BUNDLED_PODCAST: &str = "core.py";
 pub fn bundled() -> Loaded {
     let opts = ParseOptions {
         podcast: Some(BUNDLED_PODCAST.into()),
-        link: None,
+        ..ParseOptions::default()
     };
     let files = BUNDLED
         .iter()

@@ -123,6 +123,66 @@ pub fn date_line(line: &str) -> Option<(String, Option<u64>)> {
     Some((format!("{year:04}-{m:02}-{day:02}"), len))
 }
 
+static RFC2822_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[A-Za-z]{2,9}\.?,?\s+)?(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{2}|\d{4})\b")
+        .expect("valid regex")
+});
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})").expect("valid regex"));
+
+/// A feed's `pubDate` (RFC 2822: `Tue, 03 Sep 2024 10:00:00 +0000`) → `2024-09-03`, the date
+/// as written in the feed's own time zone. Lenient like podcast apps: a wrong weekday, a long
+/// month name, a two-digit year or an ISO 8601 date are accepted.
+pub fn rfc2822_date(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (year, m, day) = if let Some(c) = RFC2822_DATE.captures(t) {
+        let day: u32 = c[1].parse().ok()?;
+        let m = month(&c[2])?;
+        let mut year: u32 = c[3].parse().ok()?;
+        if c[3].len() == 2 {
+            year += if year >= 50 { 1900 } else { 2000 };
+        }
+        (year, m, day)
+    } else {
+        let c = ISO_DATE.captures(t)?;
+        (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+    };
+    if !(1..=12).contains(&m) || day == 0 || day > days_in_month(year, m) {
+        return None;
+    }
+    Some(format!("{year:04}-{m:02}-{day:02}"))
+}
+
+/// An `itunes:duration`: seconds (`3600`, `3600.5`), `mm:ss` (minutes may pass 59) or
+/// `h:mm:ss`.
+pub fn feed_duration(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(':').collect();
+    let int = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [s] => match int(s) {
+            Some(n) => Some(n),
+            None => {
+                let f: f64 = s.parse().ok()?;
+                (f.is_finite() && (0.0..1e9).contains(&f)).then(|| f.floor() as u64)
+            }
+        },
+        [m, s] => {
+            let (m, s) = (int(m)?, int(s)?);
+            (s < 60).then_some(m * 60 + s)
+        }
+        [h, m, s] => {
+            let (h, m, s) = (int(h)?, int(m)?, int(s.split('.').next().unwrap_or(s))?);
+            (m < 60 && s < 60).then_some(h * 3600 + m * 60 + s)
+        }
+        _ => None,
+    }
+}
+
 /// `## Timestamps`, `# Outline`, `Chapters:`: a line that only announces a chapter list.
 pub fn is_list_heading(line: &str) -> bool {
     LIST_HEADING.is_match(line.trim())
@@ -212,6 +272,32 @@ mod tests {
         );
         assert_eq!(date_line("Feb 30, 2024"), None);
         assert_eq!(date_line("Hi Loren!"), None);
+    }
+
+    #[test]
+    fn feed_dates_and_durations() {
+        assert_eq!(
+            rfc2822_date("Tue, 03 Sep 2024 10:00:00 +0000").as_deref(),
+            Some("2024-09-03")
+        );
+        assert_eq!(
+            rfc2822_date("Mon, 3 September 2024 23:59 PDT").as_deref(),
+            Some("2024-09-03")
+        );
+        assert_eq!(rfc2822_date("3 Sep 24").as_deref(), Some("2024-09-03"));
+        assert_eq!(
+            rfc2822_date("2024-09-03T10:00:00Z").as_deref(),
+            Some("2024-09-03")
+        );
+        assert_eq!(rfc2822_date("31 Feb 2024 10:00:00 GMT"), None);
+        assert_eq!(rfc2822_date("yesterday"), None);
+        assert_eq!(feed_duration("3600"), Some(3600));
+        assert_eq!(feed_duration("3600.7"), Some(3600));
+        assert_eq!(feed_duration("61:30"), Some(3690));
+        assert_eq!(feed_duration("1:02:03"), Some(3723));
+        assert_eq!(feed_duration("1:75:00"), None);
+        assert_eq!(feed_duration("soon"), None);
+        assert_eq!(feed_duration(""), None);
     }
 
     #[test]

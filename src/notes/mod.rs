@@ -1,9 +1,11 @@
 //! Show notes → episodes: splits a page of notes into episode blocks and reads their chapters.
 //!
 //! The parser is line-oriented and total: every input gives episodes plus warnings, never an
-//! error, so one odd line cannot cost a user the rest of the file.
+//! error, so one odd line cannot cost a user the rest of the file. Text is cleaned first
+//! ([`text`]): BOMs, CRLF, odd spaces, NFC, and HTML turned into lines.
 
 pub mod meta;
+pub mod text;
 pub mod timestamp;
 
 #[cfg(test)]
@@ -16,7 +18,8 @@ pub const MAX_DESCRIPTION_BYTES: usize = 64 * 1024;
 /// Longest title kept, in bytes.
 pub const MAX_TITLE_BYTES: usize = 1024;
 
-use crate::model::{Chapter, Episode, Warning};
+use crate::model::{Chapter, Episode, Warning, format_hms};
+use std::borrow::Cow;
 
 /// Settings that apply to every episode of one input.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +28,8 @@ pub struct ParseOptions {
     pub podcast: Option<String>,
     /// A link template for every episode (`{number}`, `{seconds}`, `{hms}`).
     pub link: Option<String>,
+    /// Read the text as HTML even when it does not look like it (`.html` files).
+    pub html: bool,
 }
 
 /// What parsing gave: episodes in input order, plus what was odd about the input.
@@ -45,11 +50,16 @@ impl ParseOutput {
 }
 
 /// A chapter as read, before ends and sections are known.
-#[derive(Debug)]
-struct RawChapter {
-    seconds: u64,
-    title: String,
-    line: usize,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawChapter {
+    /// Start in seconds.
+    pub seconds: u64,
+    /// An end the source states itself (a chapters file's `endTime`).
+    pub end: Option<u64>,
+    /// The title as written.
+    pub title: String,
+    /// The line it was read from, for warnings.
+    pub line: usize,
 }
 
 /// The lines of one episode as they are read.
@@ -71,29 +81,80 @@ impl Block {
     fn is_empty(&self) -> bool {
         self.title.is_none() && self.prose.is_empty() && self.chapters.is_empty()
     }
+
+    fn push_prose(&mut self, line: String) {
+        if self.chapters.is_empty() {
+            self.prose.push(line);
+        } else {
+            self.trailer.push(line);
+        }
+    }
 }
 
 /// The parser's state over one input.
 struct Parser<'a> {
     source: &'a str,
+    /// Added to every line number (a feed description starts deep inside its file).
+    line_offset: usize,
+    /// A single episode's body (a feed description): no separators, dates or title lines.
+    body: bool,
     blocks: Vec<Block>,
     current: Option<Block>,
     /// The line after a separator may be the previous episode's length.
     after_separator: bool,
     /// Whether the input has explicit episode markers (titles, dates, separators).
     markers: bool,
+    /// Inside a fenced Markdown code block: text, never chapters or markers.
+    in_code: bool,
+    /// The line of a chapter whose time ended its line: its title is on the next line.
+    pending: Option<usize>,
     warnings: Vec<Warning>,
 }
 
 impl<'a> Parser<'a> {
+    fn new(source: &'a str, line_offset: usize, body: bool) -> Self {
+        Parser {
+            source,
+            line_offset,
+            body,
+            blocks: Vec::new(),
+            current: None,
+            after_separator: false,
+            markers: false,
+            in_code: false,
+            pending: None,
+            warnings: Vec::new(),
+        }
+    }
+
     fn warn(&mut self, line: usize, message: String) {
         self.warnings.push(Warning {
-            source: format!("{}:{line}", self.source),
+            source: format!("{}:{}", self.source, line + self.line_offset),
             message,
         });
     }
 
+    /// Warns about a chapter left waiting for a title line that never came.
+    fn drop_pending(&mut self) {
+        let Some(line) = self.pending.take() else {
+            return;
+        };
+        let at = self
+            .current
+            .as_ref()
+            .and_then(|b| b.chapters.last())
+            .map_or(0, |c| c.seconds);
+        self.warn(
+            line,
+            format!(
+                "chapter at {} has no title (the line after its time is none); kept untitled",
+                format_hms(at)
+            ),
+        );
+    }
+
     fn close(&mut self) {
+        self.drop_pending();
         if let Some(b) = self.current.take()
             && (!b.is_empty() || b.date.is_some())
         {
@@ -108,11 +169,8 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn line(&mut self, no: usize, raw: &str) {
-        let line = raw.trim();
-        if line.is_empty() {
-            return;
-        }
+    /// Lines that start or end an episode block; false when the line is something else.
+    fn marker(&mut self, no: usize, line: &str, splits: bool) -> bool {
         if std::mem::take(&mut self.after_separator)
             && let Some(len) = meta::length(line)
         {
@@ -120,13 +178,17 @@ impl<'a> Parser<'a> {
                 Some(prev) => prev.duration = Some(len),
                 None => self.warn(no, format!("length {line:?} follows no episode")),
             }
-            return;
+            return true;
         }
         if meta::is_separator(line) {
+            if !splits {
+                // A Markdown rule between sections of one episode's notes.
+                return true;
+            }
             self.markers = true;
             self.close();
             self.after_separator = true;
-            return;
+            return true;
         }
         if let Some((date, duration)) = meta::date_line(line) {
             self.markers = true;
@@ -138,7 +200,7 @@ impl<'a> Parser<'a> {
                 opened: true,
                 ..Block::default()
             });
-            return;
+            return true;
         }
         if let Some((number, title)) = meta::episode_title(line) {
             self.markers = true;
@@ -151,16 +213,60 @@ impl<'a> Parser<'a> {
             }
             let b = self.block(no);
             b.number = Some(number);
-            b.title = Some(title);
+            b.title = Some(text::squeeze(&title));
             if !reuse {
                 b.line = no;
             }
+            return true;
+        }
+        false
+    }
+
+    fn line(&mut self, no: usize, raw: &str, info: &LineInfo) {
+        let trailing = info.trailing.as_ref();
+        let line = raw.trim();
+        if line.is_empty() {
+            return;
+        }
+        if line.starts_with("```") || line.starts_with("~~~") {
+            self.in_code = !self.in_code;
+            self.drop_pending();
+            self.block(no).push_prose(line.to_string());
+            return;
+        }
+        if self.in_code {
+            self.block(no).push_prose(line.to_string());
+            return;
+        }
+        if !self.body && self.marker(no, line, info.splits) {
             return;
         }
         if meta::is_noise(line) || meta::is_list_heading(line) {
+            self.drop_pending();
+            return;
+        }
+        if let Some(s) = trailing {
+            self.drop_pending();
+            self.block(no).chapters.push(RawChapter {
+                seconds: s.seconds,
+                end: None,
+                title: s.title.clone(),
+                line: no,
+            });
             return;
         }
         let stamps = timestamp::read_line(line);
+        if stamps.stamps.is_empty() && stamps.invalid.is_empty() {
+            if self.pending.take().is_some()
+                && let Some(c) = self.current.as_mut().and_then(|b| b.chapters.last_mut())
+            {
+                c.title = text::squeeze(line);
+                return;
+            }
+            self.block(no).push_prose(line.to_string());
+            return;
+        }
+        self.drop_pending();
         for bad in &stamps.invalid {
             self.warn(
                 no,
@@ -169,25 +275,21 @@ impl<'a> Parser<'a> {
                 ),
             );
         }
-        if stamps.stamps.is_empty() && stamps.invalid.is_empty() {
-            let b = self.block(no);
-            if b.chapters.is_empty() {
-                b.prose.push(line.to_string());
-            } else {
-                b.trailer.push(line.to_string());
-            }
-            return;
-        }
         let b = self.block(no);
         if !stamps.prose.is_empty() {
             b.prose.push(stamps.prose);
         }
+        let waits = stamps.stamps.last().is_some_and(|s| s.title.is_empty());
         for s in stamps.stamps {
             b.chapters.push(RawChapter {
                 seconds: s.seconds,
+                end: None,
                 title: s.title,
                 line: no,
             });
+        }
+        if waits {
+            self.pending = Some(no);
         }
     }
 
@@ -227,7 +329,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn episode(&mut self, b: Block, podcast: Option<String>, opts: &ParseOptions) -> Episode {
+    /// The block's prose and trailer as one description, capped.
+    fn description(&mut self, b: &Block) -> String {
         let mut description = b.prose.join("\n");
         if !b.trailer.is_empty() {
             if !description.is_empty() {
@@ -238,16 +341,24 @@ impl<'a> Parser<'a> {
         if cap_bytes(&mut description, MAX_DESCRIPTION_BYTES) {
             self.warn(
                 b.line,
-                format!("description longer than {MAX_DESCRIPTION_BYTES} bytes; the rest is not indexed"),
+                format!(
+                    "description longer than {MAX_DESCRIPTION_BYTES} bytes; the rest is not indexed"
+                ),
             );
         }
-        let title = match b.title.filter(|t| !t.is_empty()) {
+        description
+    }
+
+    fn episode(&mut self, b: Block, podcast: Option<String>, opts: &ParseOptions) -> Episode {
+        let description = self.description(&b);
+        let title = match b.title.clone().filter(|t| !t.is_empty()) {
             Some(t) => t,
             None => {
                 let t = if description.is_empty() {
                     b.chapters
                         .first()
                         .map(|c| c.title.clone())
+                        .filter(|t| !t.is_empty())
                         .unwrap_or_else(|| "Untitled episode".into())
                 } else {
                     meta::first_sentence(&description)
@@ -262,24 +373,12 @@ impl<'a> Parser<'a> {
         };
         let mut title = title;
         if cap_bytes(&mut title, MAX_TITLE_BYTES) {
-            self.warn(b.line, format!("title longer than {MAX_TITLE_BYTES} bytes; cut"));
-        }
-        let mut raw = b.chapters;
-        if raw.len() > MAX_CHAPTERS {
-            let line = raw[MAX_CHAPTERS].line;
             self.warn(
-                line,
-                format!(
-                    "{} chapters in one episode; only the first {MAX_CHAPTERS} are kept",
-                    raw.len()
-                ),
+                b.line,
+                format!("title longer than {MAX_TITLE_BYTES} bytes; cut"),
             );
-            raw.truncate(MAX_CHAPTERS);
         }
-        for c in &mut raw {
-            cap_bytes(&mut c.title, MAX_TITLE_BYTES);
-        }
-        let chapters = self.chapters(raw, b.duration);
+        let chapters = self.chapters(b.chapters, b.duration);
         Episode {
             podcast,
             number: b.number,
@@ -287,7 +386,7 @@ impl<'a> Parser<'a> {
             date: b.date,
             duration_seconds: b.duration,
             description,
-            source: format!("{}:{}", self.source, b.line),
+            source: format!("{}:{}", self.source, b.line + self.line_offset),
             chapters,
             media_url: None,
             link: opts.link.clone(),
@@ -295,56 +394,95 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Orders chapters, fills in ends and sections, and warns about odd times.
-    fn chapters(&mut self, mut raw: Vec<RawChapter>, duration: Option<u64>) -> Vec<Chapter> {
-        for w in 1..raw.len() {
-            if raw[w].seconds < raw[w - 1].seconds {
-                let (prev, this) = (&raw[w - 1], &raw[w]);
-                let msg = format!(
+    /// Caps, orders and ends chapters, fills in sections, and warns about odd times.
+    fn chapters(&mut self, raw: Vec<RawChapter>, duration: Option<u64>) -> Vec<Chapter> {
+        let (chapters, warnings) = build_chapters(raw, duration, &|line| {
+            format!("{}:{}", self.source, line + self.line_offset)
+        });
+        self.warnings.extend(warnings);
+        chapters
+    }
+}
+
+/// Raw chapters → chapters: capped in number and title length, sorted by time, each ending
+/// where the next starts (the last at the episode's length), `PART n:` sections filled in.
+/// Times going backwards and chapters past the episode's length are warnings; `at` names the
+/// `file:line` of a line.
+pub fn build_chapters(
+    mut raw: Vec<RawChapter>,
+    duration: Option<u64>,
+    at: &dyn Fn(usize) -> String,
+) -> (Vec<Chapter>, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let mut warn = |line: usize, message: String| {
+        warnings.push(Warning {
+            source: at(line),
+            message,
+        })
+    };
+    if raw.len() > MAX_CHAPTERS {
+        warn(
+            raw[MAX_CHAPTERS].line,
+            format!(
+                "{} chapters in one episode; only the first {MAX_CHAPTERS} are kept",
+                raw.len()
+            ),
+        );
+        raw.truncate(MAX_CHAPTERS);
+    }
+    for c in &mut raw {
+        cap_bytes(&mut c.title, MAX_TITLE_BYTES);
+    }
+    for w in 1..raw.len() {
+        if raw[w].seconds < raw[w - 1].seconds {
+            let (prev, this) = (&raw[w - 1], &raw[w]);
+            warn(
+                this.line,
+                format!(
                     "chapter {:?} at {} starts before the previous one ({}); chapters were sorted by time",
                     this.title,
-                    crate::model::format_hms(this.seconds),
-                    crate::model::format_hms(prev.seconds)
-                );
-                let line = this.line;
-                self.warn(line, msg);
-            }
+                    format_hms(this.seconds),
+                    format_hms(prev.seconds)
+                ),
+            );
         }
-        raw.sort_by_key(|c| c.seconds);
-        if let (Some(d), Some(last)) = (duration, raw.last())
-            && last.seconds > d
-        {
-            let msg = format!(
+    }
+    raw.sort_by_key(|c| c.seconds);
+    if let (Some(d), Some(last)) = (duration, raw.last())
+        && last.seconds > d
+    {
+        warn(
+            last.line,
+            format!(
                 "chapter {:?} at {} starts after the episode's length ({})",
                 last.title,
-                crate::model::format_hms(last.seconds),
-                crate::model::format_hms(d)
-            );
-            let line = last.line;
-            self.warn(line, msg);
-        }
-        let mut section: Option<String> = None;
-        let mut out = Vec::with_capacity(raw.len());
-        for (i, c) in raw.iter().enumerate() {
-            let end = match raw.get(i + 1) {
-                Some(n) => Some(n.seconds),
-                None => duration.filter(|&d| d >= c.seconds),
-            };
-            let this_section = if meta::is_part_heading(&c.title) {
-                section = Some(c.title.clone());
-                None
-            } else {
-                section.clone()
-            };
-            out.push(Chapter {
-                start_seconds: c.seconds,
-                end_seconds: end,
-                title: c.title.clone(),
-                section: this_section,
-            });
-        }
-        out
+                format_hms(last.seconds),
+                format_hms(d)
+            ),
+        );
     }
+    let mut section: Option<String> = None;
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, c) in raw.iter().enumerate() {
+        let end = match (c.end, raw.get(i + 1)) {
+            (Some(e), _) if e >= c.seconds => Some(e),
+            (_, Some(n)) => Some(n.seconds),
+            (_, None) => duration.filter(|&d| d >= c.seconds),
+        };
+        let this_section = if meta::is_part_heading(&c.title) {
+            section = Some(c.title.clone());
+            None
+        } else {
+            section.clone()
+        };
+        out.push(Chapter {
+            start_seconds: c.seconds,
+            end_seconds: end,
+            title: c.title.clone(),
+            section: this_section,
+        });
+    }
+    (out, warnings)
 }
 
 /// A header's first line is a podcast's name when it is short and not a sentence.
@@ -353,14 +491,15 @@ fn looks_like_name(line: &str) -> bool {
     (1..=6).contains(&words) && line.chars().count() <= 60 && !line.ends_with(['.', '!', '?'])
 }
 
-/// Normalises line ends and strips a byte-order mark (without copying text that needs neither).
-pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+/// Text as the parser reads it: cleaned ([`text::clean`]), and HTML turned into lines when it
+/// is HTML (or `html` says so).
+pub fn prepare(raw: &str, html: bool) -> Cow<'_, str> {
+    let cleaned = text::clean(raw);
+    if html || text::looks_like_html(&cleaned) {
+        let lines = text::html_to_text(&cleaned);
+        return Cow::Owned(text::clean(&lines).into_owned());
     }
+    cleaned
 }
 
 /// Cuts `text` to at most `max` bytes at a character boundary; true when it was cut.
@@ -376,21 +515,133 @@ fn cap_bytes(text: &mut String, max: usize) -> bool {
     true
 }
 
+/// Trailing-time chapters (`Title (12:34)`), by line index: kept only for runs of at least two
+/// lines (blank lines between allowed) that all end in a time, with the times ascending, so a
+/// stray `(3:45)` in prose or a list of durations stays text.
+fn trailing_chapters(lines: &[&str]) -> Vec<Option<timestamp::Stamp>> {
+    let mut out = vec![None; lines.len()];
+    let mut run: Vec<(usize, timestamp::Stamp)> = Vec::new();
+    let mut in_code = false;
+    let mut flush = |run: &mut Vec<(usize, timestamp::Stamp)>| {
+        let ascending = run.windows(2).all(|w| w[0].1.seconds < w[1].1.seconds);
+        if run.len() >= 2 && ascending {
+            for (i, s) in run.drain(..) {
+                out[i] = Some(s);
+            }
+        }
+        run.clear();
+    };
+    for (i, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            in_code = !in_code;
+            flush(&mut run);
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let candidate = (!in_code)
+            .then(|| timestamp::trailing(line))
+            .flatten()
+            .and_then(Result::ok)
+            .filter(|_| {
+                let r = timestamp::read_line(line);
+                r.stamps.is_empty() && r.invalid.is_empty()
+            });
+        match candidate {
+            Some(s) => run.push((i, s)),
+            None => flush(&mut run),
+        }
+    }
+    flush(&mut run);
+    out
+}
+
+/// What the parser knows about a line from the lines around it.
+#[derive(Debug, Default)]
+struct LineInfo {
+    /// A chapter written with its time at the end of the line, in a list of such lines.
+    trailing: Option<timestamp::Stamp>,
+    /// For a `--------` line: the next line is an episode's length, date or title, so the line
+    /// separates episodes (rather than being a Markdown rule inside one).
+    splits: bool,
+}
+
+fn run_parser(p: &mut Parser<'_>, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let trailing = trailing_chapters(&lines);
+    let mut next_content: Option<&str> = None;
+    let mut splits = vec![false; lines.len()];
+    for (i, line) in lines.iter().enumerate().rev() {
+        let t = line.trim();
+        if meta::is_separator(t) {
+            splits[i] = next_content.is_some_and(|n| {
+                meta::length(n).is_some()
+                    || meta::episode_title(n).is_some()
+                    || meta::date_line(n).is_some()
+            });
+        }
+        if !t.is_empty() {
+            next_content = Some(t);
+        }
+    }
+    for (i, (line, trailing)) in lines.iter().zip(trailing).enumerate() {
+        let info = LineInfo {
+            trailing,
+            splits: splits[i],
+        };
+        p.line(i + 1, line, &info);
+    }
+}
+
 /// Parses one text of show notes; `source` names it in `file:line` references.
 pub fn parse_str(text: &str, source: &str, opts: &ParseOptions) -> ParseOutput {
-    let text = normalize(text);
-    let mut p = Parser {
-        source,
-        blocks: Vec::new(),
-        current: None,
-        after_separator: false,
-        markers: false,
-        warnings: Vec::new(),
-    };
-    for (i, line) in text.lines().enumerate() {
-        p.line(i + 1, line);
-    }
+    let text = prepare(text, opts.html);
+    let mut p = Parser::new(source, 0, false);
+    run_parser(&mut p, &text);
     p.finish(opts)
+}
+
+/// One episode's show notes read from a larger document (a feed item's description).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    /// The prose, without its timestamp list.
+    pub description: String,
+    /// The chapters, ended and sectioned.
+    pub chapters: Vec<Chapter>,
+    /// What was odd, at `source:line` with lines counted from `first_line`.
+    pub warnings: Vec<Warning>,
+}
+
+/// Parses the show notes of a single episode: no block splitting, so an `Episode 5:` or a date
+/// inside a feed description is just text. Lines are numbered from `first_line`; HTML (any tag
+/// or entity) is turned into lines first.
+pub fn parse_body(text: &str, source: &str, first_line: usize, duration: Option<u64>) -> Body {
+    let cleaned = text::clean(text);
+    let prepared = if text::has_markup(&cleaned) {
+        Cow::Owned(text::clean(&text::html_to_text(&cleaned)).into_owned())
+    } else {
+        cleaned
+    };
+    let mut p = Parser::new(source, first_line.saturating_sub(1), true);
+    run_parser(&mut p, &prepared);
+    p.close();
+    let mut blocks = std::mem::take(&mut p.blocks);
+    let Some(mut b) = blocks.pop() else {
+        return Body {
+            warnings: p.warnings,
+            ..Body::default()
+        };
+    };
+    b.line = 1;
+    let description = p.description(&b);
+    let chapters = p.chapters(std::mem::take(&mut b.chapters), duration);
+    Body {
+        description,
+        chapters,
+        warnings: p.warnings,
+    }
 }
 
 #[cfg(test)]
@@ -447,6 +698,7 @@ mod tests {
         let opts = ParseOptions {
             podcast: Some("Mine".into()),
             link: None,
+            ..ParseOptions::default()
         };
         let out = parse_str(
             "\u{feff}Episode 1: A\r\n(00:00:00) Start\r\n(00:01:00) End\r\n",

@@ -1,0 +1,306 @@
+//! Text hygiene before any timestamp is read: BOMs, line ends, odd spaces, NFC, and HTML → lines.
+//!
+//! Show notes arrive copied from web pages, feeds and editors; everything that only changes how
+//! text is encoded (not what it says) is normalised here, once, so the parser sees plain lines.
+
+use regex::Regex;
+use scraper::{Html, Node};
+use std::borrow::Cow;
+use std::sync::LazyLock;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// What a character becomes in clean text.
+enum Fix {
+    Keep,
+    Space,
+    Newline,
+    Drop,
+}
+
+fn fix(c: char) -> Fix {
+    match c {
+        '\n' => Fix::Keep,
+        // Tabs, no-break and typographic spaces all separate words like a space.
+        '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
+            Fix::Space
+        }
+        '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Fix::Newline,
+        // Zero-width characters and stray byte-order marks are invisible: drop them.
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => Fix::Drop,
+        c if c.is_control() => Fix::Drop,
+        _ => Fix::Keep,
+    }
+}
+
+/// Normalises encoding details: BOM, CRLF/CR line ends, tabs and odd spaces, invisible
+/// characters, and NFC composition. Borrows when the text needs none of it.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if out.chars().any(|c| !matches!(fix(c), Fix::Keep)) {
+        let mut s = String::with_capacity(out.len());
+        for c in out.chars() {
+            match fix(c) {
+                Fix::Keep => s.push(c),
+                Fix::Space => s.push(' '),
+                Fix::Newline => s.push('\n'),
+                Fix::Drop => {}
+            }
+        }
+        out = Cow::Owned(s);
+    }
+    if is_nfc_quick(out.chars()) != IsNormalized::Yes {
+        out = Cow::Owned(out.nfc().collect());
+    }
+    out
+}
+
+/// Collapses runs of whitespace to one space and trims: for titles.
+pub fn squeeze(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(word);
+    }
+    s
+}
+
+/// Tags that break a line in HTML show notes.
+static LINE_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:p|br|li|ul|ol|div|h[1-6]|table|tr|blockquote|section|article)\b[^>]*>")
+        .expect("valid regex")
+});
+
+/// Any HTML tag or entity: enough to send a feed description through the HTML parser.
+static ANY_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(?:[a-z][a-z0-9]*\b[^>]*|/[a-z][a-z0-9]*\s*)>|&(?:[a-z][a-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9a-f]{1,6});")
+        .expect("valid regex")
+});
+
+/// Whether a text file of show notes is HTML: it starts with a tag, or it breaks its lines with
+/// at least two HTML line tags outside Markdown code blocks (so a stray `<p>` in a code sample
+/// of Markdown notes does not turn the whole file into HTML).
+pub fn looks_like_html(text: &str) -> bool {
+    let start = text.trim_start();
+    if start.starts_with('<') && ANY_MARKUP.is_match(&start[..start.len().min(4096)]) {
+        return true;
+    }
+    let mut in_code = false;
+    let mut tags = 0;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            tags += LINE_TAG.find_iter(line).count();
+            if tags >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether a snippet (a feed description) holds any markup or entity at all.
+pub fn has_markup(text: &str) -> bool {
+    ANY_MARKUP.is_match(text)
+}
+
+/// Elements whose content is not show-notes text.
+fn is_hidden(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "head" | "title" | "template" | "noscript" | "iframe" | "svg"
+    )
+}
+
+/// Elements that start and end a line of text.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "tr"
+            | "blockquote"
+            | "pre"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "hr"
+            | "figure"
+            | "figcaption"
+    )
+}
+
+/// Collects text lines from the HTML tree.
+struct Lines {
+    out: String,
+}
+
+impl Lines {
+    fn newline(&mut self) {
+        let trimmed = self.out.trim_end_matches(' ').len();
+        self.out.truncate(trimmed);
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    fn text(&mut self, t: &str, pre: bool) {
+        for (i, part) in t.split('\n').enumerate() {
+            if i > 0 {
+                // Line ends in the source are kept: show notes are line-oriented even in HTML.
+                let trimmed = self.out.trim_end_matches(' ').len();
+                self.out.truncate(trimmed);
+                self.out.push('\n');
+            }
+            if pre {
+                self.out.push_str(part);
+                continue;
+            }
+            for (j, word) in part.split([' ', '\t']).enumerate() {
+                if j > 0 && !self.out.is_empty() && !self.out.ends_with([' ', '\n']) {
+                    self.out.push(' ');
+                }
+                self.out.push_str(word);
+            }
+        }
+    }
+
+    fn walk(&mut self, node: ego_tree::NodeRef<'_, Node>, pre: bool) {
+        match node.value() {
+            Node::Text(t) => self.text(t, pre),
+            Node::Element(e) => {
+                let name = e.name();
+                if is_hidden(name) {
+                    return;
+                }
+                if name == "br" {
+                    let trimmed = self.out.trim_end_matches(' ').len();
+                    self.out.truncate(trimmed);
+                    self.out.push('\n');
+                    return;
+                }
+                let block = is_block(name);
+                if block {
+                    self.newline();
+                }
+                let pre = pre || name == "pre";
+                for child in node.children() {
+                    self.walk(child, pre);
+                }
+                if block {
+                    self.newline();
+                }
+            }
+            Node::Document | Node::Fragment => {
+                for child in node.children() {
+                    self.walk(child, pre);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// HTML → text lines, with a real HTML parser (html5ever): block elements and `<br>` end lines,
+/// entities are decoded, scripts and styles dropped, inline tags vanish, source line ends stay.
+pub fn html_to_text(html: &str) -> String {
+    let lower = html[..html.len().min(1024)].to_ascii_lowercase();
+    let doc = if lower.contains("<html") || lower.contains("<!doctype") {
+        Html::parse_document(html)
+    } else {
+        Html::parse_fragment(html)
+    };
+    let mut lines = Lines {
+        out: String::with_capacity(html.len()),
+    };
+    lines.walk(doc.tree.root(), false);
+    lines.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_line_ends_spaces_and_invisibles() {
+        let t = "\u{feff}a\r\nb\rc\td\u{a0}e\u{200b}f\u{202f}g\n";
+        assert_eq!(clean(t), "a\nb\nc d ef g\n");
+    }
+
+    #[test]
+    fn nfc_composes_decomposed_letters() {
+        let decomposed = "Caf\u{65}\u{301} cre\u{300}me";
+        let c = clean(decomposed);
+        assert_eq!(c, "Café crème");
+        assert!(matches!(clean("Café"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(clean("plain\ntext"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn squeeze_collapses_runs() {
+        assert_eq!(squeeze("  a   b \t c "), "a b c");
+    }
+
+    #[test]
+    fn html_becomes_lines_with_entities_decoded() {
+        let html = "<p>Intro &amp; welcome</p><ul><li>00:00 Start</li><li><b>05:30</b> Soil&nbsp;tests</li></ul>Line one<br>Line&#32;two<script>x()</script>";
+        let t = html_to_text(html);
+        let lines: Vec<&str> = t.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "Intro & welcome",
+                "00:00 Start",
+                "05:30 Soil\u{a0}tests",
+                "Line one",
+                "Line two"
+            ]
+        );
+    }
+
+    #[test]
+    fn html_documents_drop_their_head() {
+        let t = html_to_text(
+            "<!DOCTYPE html><html><head><title>T</title><style>p{}</style></head><body><h1>Ep</h1><p>(00:01:00) A</p></body></html>",
+        );
+        assert_eq!(t.trim(), "Ep\n(00:01:00) A");
+    }
+
+    #[test]
+    fn html_detection() {
+        assert!(looks_like_html("<p>Hello</p>"));
+        assert!(looks_like_html("Intro<br>00:00 A<br>01:00 B"));
+        assert!(!looks_like_html("Markdown with a <tag> once"));
+        assert!(!looks_like_html("```\n<p>a</p><br>\n```\nplain"));
+        assert!(!looks_like_html("a < b and c > d"));
+        assert!(has_markup("Tom &amp; Jerry"));
+        assert!(has_markup("<b>x</b>"));
+        assert!(!has_markup("1 < 2 & 3 > 2"));
+    }
+}
