@@ -1,10 +1,14 @@
 //! podseek: offline full-text search over podcast chapters.
 //!
 //! The engine in stages, each taking the previous one's types: [`notes`] parses show notes into
-//! [`model`] episodes, [`load`] reads files and folders, [`index`] writes them into tantivy,
-//! [`search`] answers queries, and [`render`] prints results for people or as JSON.
+//! [`model`] episodes ([`feed`] reads RSS feeds, [`chapters_json`] Podcasting 2.0 chapters
+//! files), [`load`] reads files and folders, [`index`] writes them into tantivy, [`search`]
+//! answers queries, and [`render`] prints results
+//! for people or as JSON.
 
+pub mod chapters_json;
 pub mod error;
+pub mod feed;
 pub mod index;
 pub mod load;
 pub mod model;

@@ -1,12 +1,50 @@
-//! Files and folders → parsed episodes: walks paths, reads text safely, applies `podcast.toml`.
+//! Files and folders → parsed episodes: walks paths, reads text safely, applies `podcast.toml`,
+//! and sends each file to its reader: show notes (text, Markdown, HTML), an RSS feed, or a
+//! Podcasting 2.0 chapters file.
 
+use crate::chapters_json;
 use crate::error::{Error, Result};
+use crate::feed;
 use crate::model::Warning;
 use crate::notes::{self, ParseOptions, ParseOutput};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// File endings podseek reads when it walks a folder.
-pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text", "notes"];
+/// File endings podseek reads when it walks a folder (plus `*.chapters.json`).
+pub const EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "text", "notes", "html", "htm", "xml", "rss",
+];
+
+/// How a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Show notes: plain text or Markdown (HTML when it looks like HTML).
+    Notes,
+    /// Show notes in an `.html` file.
+    Html,
+    /// An RSS 2.0 feed.
+    Feed,
+    /// A Podcasting 2.0 chapters file.
+    Chapters,
+}
+
+impl Kind {
+    /// The reader for a file, from its name and, for text files, its first bytes.
+    pub fn of(path: &Path, text: &str) -> Kind {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "json" => Kind::Chapters,
+            "xml" | "rss" => Kind::Feed,
+            "html" | "htm" => Kind::Html,
+            _ if feed::looks_like_feed(text) => Kind::Feed,
+            _ => Kind::Notes,
+        }
+    }
+}
 
 /// The name of the per-folder settings file.
 pub const PODCAST_TOML: &str = "podcast.toml";
@@ -20,6 +58,8 @@ pub struct SourceFile {
     pub id: String,
     /// What parsing it gave.
     pub output: ParseOutput,
+    /// Local chapters files a feed pointed at (canonical paths): they are part of this file.
+    pub uses: Vec<String>,
 }
 
 /// Settings for reading inputs.
@@ -146,25 +186,118 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
-/// Parses one file with the given settings.
-pub fn parse_file(path: &Path, display: &str, opts: &ParseOptions) -> Result<SourceFile> {
-    let text = read_text(path)?;
-    let output = notes::parse_str(&text, display, opts);
-    let id = std::fs::canonicalize(path)
+fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .to_string_lossy()
-        .into_owned();
+        .into_owned()
+}
+
+/// Parses one file with the given settings, with the reader its kind calls for.
+pub fn parse_file(path: &Path, display: &str, opts: &ParseOptions) -> Result<SourceFile> {
+    let text = read_text(path)?;
+    let bad = |message: String| Error::BadInput {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut uses = Vec::new();
+    let mut output = match Kind::of(path, &text) {
+        Kind::Notes => notes::parse_str(&text, display, opts),
+        Kind::Html => notes::parse_str(
+            &text,
+            display,
+            &ParseOptions {
+                html: true,
+                ..opts.clone()
+            },
+        ),
+        Kind::Chapters => {
+            let file = chapters_json::parse(&text, display).map_err(|e| bad(e.message))?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let stem = name.as_deref().map_or("episode", |n| {
+                n.strip_suffix(chapters_json::SUFFIX)
+                    .or_else(|| n.strip_suffix(".json"))
+                    .unwrap_or(n)
+            });
+            let (ep, warnings) = chapters_json::to_episode(
+                file,
+                display,
+                stem,
+                opts.podcast.clone(),
+                opts.link.clone(),
+            );
+            ParseOutput {
+                episodes: vec![ep],
+                warnings,
+            }
+        }
+        Kind::Feed => {
+            let mut f = feed::parse(&text, display, opts).map_err(|e| bad(e.to_string()))?;
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let mut warnings = Vec::new();
+            for item in &mut f.items {
+                let Some(url) = item
+                    .chapters_url
+                    .as_deref()
+                    .filter(|u| feed::is_local_ref(u))
+                else {
+                    continue;
+                };
+                let chapters_path = dir.join(url);
+                let shown = Path::new(display)
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(url)
+                    .display()
+                    .to_string();
+                let read = read_text(&chapters_path).and_then(|t| {
+                    chapters_json::parse(&t, &shown).map_err(|e| Error::BadInput {
+                        path: chapters_path.clone(),
+                        message: e.message,
+                    })
+                });
+                match read {
+                    Ok(file) => {
+                        uses.push(canonical(&chapters_path));
+                        warnings.extend(feed::apply_chapters(&mut item.episode, file, &shown));
+                    }
+                    Err(e) => warnings.push(Warning {
+                        source: item.episode.source.clone(),
+                        message: format!(
+                            "chapters file {url:?} not used ({e}); kept the chapters of the description"
+                        ),
+                    }),
+                }
+            }
+            let mut out = f.into_output();
+            out.warnings.extend(warnings);
+            out
+        }
+    };
+    if output.episodes.is_empty() && text.trim().is_empty() {
+        output.warnings.push(Warning {
+            source: display.to_string(),
+            message: "the file is empty".into(),
+        });
+    }
     Ok(SourceFile {
         display: display.to_string(),
-        id,
+        id: canonical(path),
         output,
+        uses,
     })
 }
 
 fn has_notes_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    let chapters = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(chapters_json::SUFFIX));
+    chapters
+        || path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Every show-notes file under the given paths: `(path, folder the walk started at)`.
@@ -224,7 +357,12 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
         });
         match result {
             Ok(f) => {
-                if f.output.episodes.is_empty() {
+                let empty = f
+                    .output
+                    .warnings
+                    .iter()
+                    .any(|w| w.message == "the file is empty");
+                if f.output.episodes.is_empty() && !empty {
                     loaded.warnings.push(Warning {
                         source: f.display.clone(),
                         message: "no episodes found in this file".into(),
@@ -236,14 +374,27 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
             Err(e) => return Err(e),
         }
     }
-    let found = |p: &PathBuf| loaded.files.iter().any(|f| Path::new(&f.display).starts_with(p));
+    // A chapters file that a feed read as part of an item is not an episode of its own.
+    let used: HashSet<String> = loaded
+        .files
+        .iter()
+        .flat_map(|f| f.uses.iter().cloned())
+        .collect();
+    loaded.files.retain(|f| !used.contains(&f.id));
+    let found = |p: &PathBuf| {
+        loaded
+            .files
+            .iter()
+            .any(|f| Path::new(&f.display).starts_with(p))
+    };
     let empty_dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir() && !found(p)).collect();
     if loaded.files.is_empty() && loaded.skipped.is_empty() {
         return Err(Error::BadInput {
             path: paths.first().cloned().unwrap_or_default(),
             message: format!(
-                "no show notes found (podseek reads files ending in .{})",
-                EXTENSIONS.join(", .")
+                "no show notes found (podseek reads files ending in .{} and {})",
+                EXTENSIONS.join(", ."),
+                chapters_json::SUFFIX
             ),
         });
     }
@@ -283,6 +434,7 @@ pub fn bundled() -> Loaded {
             display: name.to_string(),
             id: format!("bundled:{name}"),
             output: notes::parse_str(text, name, &opts),
+            uses: Vec::new(),
         })
         .collect();
     Loaded {

@@ -40,7 +40,8 @@ pub struct Episode {
     /// A page for the episode; with `{seconds}`/`{hms}` placeholders it is a link template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// A feed item's stable id; when present it is the episode's identity.
+    /// A feed item's identity, as podcast apps take it: its `<guid>`, else its enclosure URL,
+    /// else its title. When present it is the episode's identity in the index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
 }
