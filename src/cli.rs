@@ -58,6 +58,8 @@ pub enum Command {
     At(AtArgs),
     /// Every indexed episode, one line each
     Episodes,
+    /// Write Podcasting 2.0 chapters files (or NDJSON) for indexed or given episodes
+    Export(ExportArgs),
 }
 
 /// `podseek parse`.
@@ -69,6 +71,45 @@ pub struct ParseArgs {
     /// The podcast name for every episode read
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
+    /// Parse the readable files even when some cannot be read (still exits 2)
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// `podseek export` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One Podcasting 2.0 chapters file (version 1.2.0) per episode
+    Chapters,
+    /// One JSON document per chapter, every indexed field, in chapters.ndjson
+    Ndjson,
+}
+
+/// `podseek export`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without PATHs, exports the index (building it from the bundled \
+notes if there is none). With PATHs, parses them as `podseek parse` does and exports what they \
+hold, so plain show notes become standard chapters files. `--out -` with ndjson writes to stdout.\n\
+Examples:\n  podseek export --format chapters --out chapters/\n  \
+podseek export notes/ --format chapters --out chapters/\n  podseek export --format ndjson --out -"
+)]
+pub struct ExportArgs {
+    /// Show-notes files or folders to export instead of the index
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// What to write
+    #[arg(long, value_enum, default_value_t = ExportFormat::Chapters)]
+    pub format: ExportFormat,
+    /// The folder to write into (created when missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// From the index: only this podcast. With PATHs: the podcast name for every episode read
+    #[arg(long, value_name = "NAME")]
+    pub podcast: Option<String>,
+    /// Only this episode number
+    #[arg(long, value_name = "N")]
+    pub episode: Option<u32>,
 }
 
 /// `podseek index`.

@@ -3,11 +3,12 @@
 //! The engine in stages, each taking the previous one's types: [`notes`] parses show notes into
 //! [`model`] episodes ([`feed`] reads RSS feeds, [`chapters_json`] Podcasting 2.0 chapters
 //! files), [`load`] reads files and folders, [`index`] writes them into tantivy, [`search`]
-//! answers queries, and [`render`] prints results
+//! answers queries, [`export`] writes chapters files and NDJSON, and [`render`] prints results
 //! for people or as JSON.
 
 pub mod chapters_json;
 pub mod error;
+pub mod export;
 pub mod feed;
 pub mod index;
 pub mod load;

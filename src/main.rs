@@ -4,7 +4,8 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command};
+use cli::{Cli, ColorChoice, Command, ExportFormat};
+use podseek::export::{self, Format};
 use podseek::render::{self, Style};
 use podseek::{IndexOptions, LoadOptions, PodIndex, SearchOptions, index, load, search};
 use std::io::{IsTerminal, Write};
@@ -76,6 +77,18 @@ fn open_index(dir: &Path, quiet: bool) -> anyhow::Result<PodIndex> {
     Ok(PodIndex::open(dir)?)
 }
 
+/// Lists the files `--keep-going` skipped; exit 2 when there were any.
+fn skipped(loaded: &load::Loaded) -> Exit {
+    for e in &loaded.skipped {
+        eprintln!("podseek: skipped: {e}");
+    }
+    if loaded.skipped.is_empty() {
+        Exit::Found
+    } else {
+        Exit::Error
+    }
+}
+
 fn run(cli: &Cli) -> anyhow::Result<Exit> {
     let style = style(cli);
     let stdout = std::io::stdout();
@@ -87,7 +100,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 &a.paths,
                 &LoadOptions {
                     podcast: a.podcast.clone(),
-                    keep_going: false,
+                    keep_going: a.keep_going,
                 },
             )?;
             let parsed = loaded.output();
@@ -99,7 +112,55 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                     render::parse(&mut out, &style, &parsed)?;
                 }
             }
-            Exit::Found
+            skipped(&loaded)
+        }
+        Command::Export(a) => {
+            let (eps, loaded) = if a.paths.is_empty() {
+                let idx = open_index(&dir, cli.quiet)?;
+                let mut eps = idx.episodes()?;
+                if let Some(p) = &a.podcast {
+                    eps.retain(|e| {
+                        e.podcast
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(p))
+                    });
+                }
+                (eps, None)
+            } else {
+                let loaded = load::load(
+                    &a.paths,
+                    &LoadOptions {
+                        podcast: a.podcast.clone(),
+                        keep_going: false,
+                    },
+                )?;
+                let parsed = loaded.output();
+                render::warnings(&mut std::io::stderr(), &parsed.warnings)?;
+                (parsed.episodes, Some(loaded))
+            };
+            let eps: Vec<_> = match a.episode {
+                Some(n) => eps.into_iter().filter(|e| e.number == Some(n)).collect(),
+                None => eps,
+            };
+            let format = match a.format {
+                ExportFormat::Chapters => Format::Chapters,
+                ExportFormat::Ndjson => Format::Ndjson,
+            };
+            if format == Format::Ndjson && a.out.as_os_str() == "-" {
+                export::write_ndjson(&mut out, &eps)?;
+            } else {
+                let summary = export::export(&eps, format, &a.out)
+                    .with_context(|| format!("exporting to {} failed", a.out.display()))?;
+                if cli.json {
+                    render::json(&mut out, &summary)?;
+                } else if !cli.quiet {
+                    render::export_summary(&mut out, &style, &summary)?;
+                }
+            }
+            match &loaded {
+                Some(l) => skipped(l),
+                None => Exit::Found,
+            }
         }
         Command::Index(a) => {
             let paths = if a.paths.is_empty() {
@@ -134,14 +195,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                     render::index_summary(&mut out, &style, &summary)?;
                 }
             }
-            for e in &loaded.skipped {
-                eprintln!("podseek: skipped: {e}");
-            }
-            if loaded.skipped.is_empty() {
-                Exit::Found
-            } else {
-                Exit::Error
-            }
+            skipped(&loaded)
         }
         Command::Search(a) => {
             let idx = open_index(&dir, cli.quiet)?;

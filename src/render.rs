@@ -1,5 +1,6 @@
 //! Printers: the same result types as aligned text for people or as one JSON document.
 
+use crate::export::ExportSummary;
 use crate::index::IndexSummary;
 use crate::model::{Episode, Warning, format_hms};
 use crate::notes::ParseOutput;
@@ -197,6 +198,9 @@ pub fn show(out: &mut dyn Write, style: &Style, ep: &Episode) -> io::Result<()> 
     facts.push(format!("{} chapters", ep.chapters.len()));
     facts.push(ep.source.clone());
     writeln!(out, "{}", style.dim(&facts.join(" · ")))?;
+    if let Some(media) = &ep.media_url {
+        writeln!(out, "{}", style.dim(media))?;
+    }
     if !ep.description.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", ep.description)?;
@@ -355,4 +359,29 @@ pub fn index_summary(out: &mut dyn Write, style: &Style, s: &IndexSummary) -> io
         s.episodes,
         s.chapters
     )
+}
+
+/// What an export wrote.
+pub fn export_summary(out: &mut dyn Write, style: &Style, s: &ExportSummary) -> io::Result<()> {
+    for f in &s.files {
+        writeln!(out, "{f}")?;
+    }
+    let what = match s.format {
+        "ndjson" => format!(
+            "wrote {} chapters of {} episodes as NDJSON to {}",
+            s.chapters, s.episodes, s.out
+        ),
+        _ => format!(
+            "wrote {} chapters files ({} chapters) to {}",
+            s.files.len(),
+            s.chapters,
+            s.out
+        ),
+    };
+    let skipped = match s.skipped.len() {
+        0 => String::new(),
+        1 => "; 1 episode without chapters left out".to_string(),
+        n => format!("; {n} episodes without chapters left out"),
+    };
+    writeln!(out, "{}", style.dim(&format!("{what}{skipped}")))
 }
