@@ -6,7 +6,18 @@ use crate::util::{Env, fixtures};
 fn parse_json_gives_every_episode_and_warning() {
     let env = Env::new();
     let f = fixtures();
-    let v = env.json(&["parse", f.to_str().expect("path")], 0);
+    let seeds = [
+        f.join("000_b1a4522b4a17a99e.txt"),
+        f.join("002_23fa507392eb8d30.txt"),
+    ];
+    let v = env.json(
+        &[
+            "parse",
+            seeds[0].to_str().expect("path"),
+            seeds[1].to_str().expect("path"),
+        ],
+        0,
+    );
     let eps = v["episodes"].as_array().expect("episodes");
     assert_eq!(eps.len(), 15);
     let chapters: usize = eps
