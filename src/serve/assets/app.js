@@ -9,6 +9,7 @@
   const audio = document.getElementById('audio');
   const now = document.getElementById('now');
   const limit = Number(results.dataset.limit) || 20;
+  const emptyTitle = 'podseek · ' + form.querySelector('label').textContent.replace(/^Search /, '');
   const DEBOUNCE_MS = 150;
   // Typing within this long of the last URL change edits that history entry instead of adding one.
   const TYPING_MS = 2000;
@@ -157,7 +158,7 @@
 
   // Shared links and the back button: the URL always carries the query on screen.
   function remember(q, how) {
-    document.title = q ? q + ' · podseek' : document.title.replace(/^.* · podseek$/, 'podseek');
+    document.title = q ? q + ' · podseek' : emptyTitle;
     if (how === 'history') return;
     const url = urlFor(q);
     if (url === location.pathname + location.search) return;
