@@ -567,3 +567,33 @@ pub fn artifacts() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("artifact dir");
     dir
 }
+
+#[test]
+fn slow_clients_neither_block_others_nor_stay_forever() {
+    use std::io::{Read, Write};
+    let (_env, server) = bundled();
+    // Many connections that send half a request line and then nothing.
+    let mut slow: Vec<std::net::TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(server.addr).expect("connect");
+            s.write_all(b"GET /api/episodes HT").expect("send");
+            s
+        })
+        .collect();
+    // Everyone else is still served.
+    assert_eq!(server.json("/api/search?q=uvloop", 200)["total"], 1);
+    // The server drops a client that never finishes its headers (after HEADER_TIMEOUT).
+    let s = &mut slow[0];
+    s.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .expect("timeout");
+    let mut rest = Vec::new();
+    match s.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+    }
+    assert!(
+        rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{:?}",
+        String::from_utf8_lossy(&rest)
+    );
+}
