@@ -265,12 +265,8 @@ pub(crate) async fn method_not_allowed() -> Response {
 mod tests {
     use super::*;
 
+    /// Parameters as the Query extractor builds them from a query string.
     fn params(q: &str) -> SearchParams {
-        serde_urlencoded_like(q)
-    }
-
-    // Builds params the way the Query extractor does, from a query string.
-    fn serde_urlencoded_like(q: &str) -> SearchParams {
         let uri: axum::http::Uri = format!("/api/search?{q}").parse().expect("uri");
         Query::<SearchParams>::try_from_uri(&uri).expect("parses").0
     }
