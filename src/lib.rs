@@ -3,8 +3,8 @@
 //! The engine in stages, each taking the previous one's types: [`notes`] parses show notes into
 //! [`model`] episodes ([`feed`] reads RSS feeds, [`chapters_json`] Podcasting 2.0 chapters
 //! files), [`load`] reads files and folders, [`index`] writes them into tantivy, [`search`]
-//! answers queries, [`export`] writes chapters files and NDJSON, and [`render`] prints results
-//! for people or as JSON.
+//! answers queries, [`export`] writes chapters files and NDJSON, [`render`] prints results
+//! for people or as JSON, and [`serve`] answers over HTTP with a search page and a JSON API.
 
 pub mod chapters_json;
 pub mod error;
@@ -17,6 +17,7 @@ pub mod notes;
 pub mod query_guard;
 pub mod render;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, Result};
 pub use index::{IndexOptions, IndexSummary, PodIndex};

@@ -58,8 +58,6 @@ pub struct SourceFile {
     pub id: String,
     /// What parsing it gave.
     pub output: ParseOutput,
-    /// Local chapters files a feed pointed at (canonical paths): they are part of this file.
-    pub uses: Vec<String>,
 }
 
 /// Settings for reading inputs.
@@ -195,6 +193,16 @@ fn canonical(path: &Path) -> String {
 
 /// Parses one file with the given settings, with the reader its kind calls for.
 pub fn parse_file(path: &Path, display: &str, opts: &ParseOptions) -> Result<SourceFile> {
+    parse_file_using(path, display, opts).map(|(f, _)| f)
+}
+
+/// [`parse_file`], plus the local chapters files a feed pointed at (canonical paths): they
+/// are part of this file, not episodes of their own.
+fn parse_file_using(
+    path: &Path,
+    display: &str,
+    opts: &ParseOptions,
+) -> Result<(SourceFile, Vec<String>)> {
     let text = read_text(path)?;
     let bad = |message: String| Error::BadInput {
         path: path.to_path_buf(),
@@ -280,12 +288,12 @@ pub fn parse_file(path: &Path, display: &str, opts: &ParseOptions) -> Result<Sou
             message: "the file is empty".into(),
         });
     }
-    Ok(SourceFile {
+    let file = SourceFile {
         display: display.to_string(),
         id: canonical(path),
         output,
-        uses,
-    })
+    };
+    Ok((file, uses))
 }
 
 fn has_notes_extension(path: &Path) -> bool {
@@ -341,6 +349,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
 /// listed in `skipped` and the rest are returned.
 pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
+    let mut used: HashSet<String> = HashSet::new();
     for (path, root) in collect(paths)? {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
         let settings = match dir {
@@ -353,10 +362,11 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
                 link: s.link,
                 ..ParseOptions::default()
             };
-            parse_file(&path, &path.display().to_string(), &popts)
+            parse_file_using(&path, &path.display().to_string(), &popts)
         });
         match result {
-            Ok(f) => {
+            Ok((f, uses)) => {
+                used.extend(uses);
                 let empty = f
                     .output
                     .warnings
@@ -375,11 +385,6 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
         }
     }
     // A chapters file that a feed read as part of an item is not an episode of its own.
-    let used: HashSet<String> = loaded
-        .files
-        .iter()
-        .flat_map(|f| f.uses.iter().cloned())
-        .collect();
     loaded.files.retain(|f| !used.contains(&f.id));
     let found = |p: &PathBuf| {
         loaded
@@ -434,7 +439,6 @@ pub fn bundled() -> Loaded {
             display: name.to_string(),
             id: format!("bundled:{name}"),
             output: notes::parse_str(text, name, &opts),
-            uses: Vec::new(),
         })
         .collect();
     Loaded {

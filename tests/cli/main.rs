@@ -1,12 +1,15 @@
 //! Integration tests: the real `podseek` binary on the fixtures and on temp dirs.
 
 mod browse;
+mod browser;
 mod corpora;
 mod errors;
 mod formats;
 mod hostile;
+mod http;
 mod indexing;
 mod parse;
 mod robust;
 mod search;
+mod serve;
 mod util;
