@@ -3,6 +3,7 @@
 //! Show notes arrive copied from web pages, feeds and editors; everything that only changes how
 //! text is encoded (not what it says) is normalised here, once, so the parser sees plain lines.
 
+use ego_tree::iter::Edge;
 use regex::Regex;
 use scraper::{Html, Node};
 use std::borrow::Cow;
@@ -187,45 +188,136 @@ impl Lines {
         }
     }
 
-    fn walk(&mut self, node: ego_tree::NodeRef<'_, Node>, pre: bool) {
-        match node.value() {
-            Node::Text(t) => self.text(t, pre),
-            Node::Element(e) => {
-                let name = e.name();
-                if is_hidden(name) {
-                    return;
-                }
-                if name == "br" {
-                    let trimmed = self.out.trim_end_matches(' ').len();
-                    self.out.truncate(trimmed);
-                    self.out.push('\n');
-                    return;
-                }
-                let block = is_block(name);
-                if block {
-                    self.newline();
-                }
-                let pre = pre || name == "pre";
-                for child in node.children() {
-                    self.walk(child, pre);
-                }
-                if block {
-                    self.newline();
+    fn br(&mut self) {
+        let trimmed = self.out.trim_end_matches(' ').len();
+        self.out.truncate(trimmed);
+        self.out.push('\n');
+    }
+
+    /// Walks the tree without recursion: hostile HTML may nest elements a million deep.
+    fn walk(&mut self, root: ego_tree::NodeRef<'_, Node>) {
+        // Depth inside a hidden element (script, style...), and inside `<pre>`.
+        let (mut hidden, mut pre) = (0usize, 0usize);
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => match node.value() {
+                    Node::Element(e) => {
+                        let name = e.name();
+                        if hidden > 0 || is_hidden(name) {
+                            hidden += 1;
+                        } else if name == "br" {
+                            self.br();
+                        } else if is_block(name) {
+                            self.newline();
+                            pre += usize::from(name == "pre");
+                        }
+                    }
+                    Node::Text(t) if hidden == 0 => self.text(t, pre > 0),
+                    _ => {}
+                },
+                Edge::Close(node) => {
+                    if let Node::Element(e) = node.value() {
+                        let name = e.name();
+                        if hidden > 0 {
+                            hidden -= 1;
+                        } else if is_block(name) {
+                            self.newline();
+                            pre -= usize::from(name == "pre" && pre > 0);
+                        }
+                    }
                 }
             }
-            Node::Document | Node::Fragment => {
-                for child in node.children() {
-                    self.walk(child, pre);
-                }
-            }
-            _ => {}
         }
     }
 }
 
+/// Deepest element nesting handed to the HTML parser: html5ever's scope checks take time
+/// quadratic in the depth (200,000 nested `<div>`s: minutes), real show notes nest a dozen.
+pub const MAX_HTML_DEPTH: usize = 512;
+
+/// A start or end tag: `/` (group 1), its name (2), a self-closing `/` (3).
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>").expect("valid regex")
+});
+static SCRIPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<script\b.*?</script\s*>").expect("valid regex"));
+static STYLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<style\b.*?</style\s*>").expect("valid regex"));
+
+/// Elements that never hold others, or that the next sibling closes: they add no depth.
+fn nests(name: &str) -> bool {
+    !matches!(
+        name.to_ascii_lowercase().as_str(),
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "option"
+    )
+}
+
+/// Whether the tags nest deeper than [`MAX_HTML_DEPTH`] somewhere.
+fn too_deep(html: &str) -> bool {
+    let mut depth = 0usize;
+    for c in TAG.captures_iter(html) {
+        if !nests(&c[2]) || !c[3].is_empty() {
+            continue;
+        }
+        if c[1].is_empty() {
+            depth += 1;
+            if depth > MAX_HTML_DEPTH {
+                return true;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    false
+}
+
+/// The tags of over-deep HTML replaced by line ends (block tags) or nothing, scripts and
+/// styles dropped; what is left is text with entities, for the HTML parser to decode.
+fn flatten(html: &str) -> String {
+    let html = SCRIPT.replace_all(html, "");
+    let html = STYLE.replace_all(&html, "");
+    TAG.replace_all(&html, |c: &regex::Captures<'_>| {
+        let name = c[2].to_ascii_lowercase();
+        if name == "br" || is_block(&name) {
+            "\n"
+        } else {
+            ""
+        }
+    })
+    .into_owned()
+}
+
 /// HTML → text lines, with a real HTML parser (html5ever): block elements and `<br>` end lines,
 /// entities are decoded, scripts and styles dropped, inline tags vanish, source line ends stay.
+/// HTML nested deeper than [`MAX_HTML_DEPTH`] is flattened to text and entities first.
 pub fn html_to_text(html: &str) -> String {
+    let flat;
+    let html = if too_deep(html) {
+        flat = flatten(html);
+        flat.as_str()
+    } else {
+        html
+    };
     let lower = html[..html.len().min(1024)].to_ascii_lowercase();
     let doc = if lower.contains("<html") || lower.contains("<!doctype") {
         Html::parse_document(html)
@@ -235,7 +327,7 @@ pub fn html_to_text(html: &str) -> String {
     let mut lines = Lines {
         out: String::with_capacity(html.len()),
     };
-    lines.walk(doc.tree.root(), false);
+    lines.walk(doc.tree.root());
     lines.out
 }
 
@@ -290,6 +382,16 @@ mod tests {
             "<!DOCTYPE html><html><head><title>T</title><style>p{}</style></head><body><h1>Ep</h1><p>(00:01:00) A</p></body></html>",
         );
         assert_eq!(t.trim(), "Ep\n(00:01:00) A");
+    }
+
+    #[test]
+    fn deeply_nested_html_does_not_overflow_the_stack() {
+        let html = format!(
+            "{}(00:01:00) Deep{}",
+            "<div>".repeat(200_000),
+            "</div>".repeat(200_000)
+        );
+        assert!(html_to_text(&html).contains("(00:01:00) Deep"));
     }
 
     #[test]
