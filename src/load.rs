@@ -235,7 +235,12 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
             Err(e) => return Err(e),
         }
     }
-    let found = |p: &PathBuf| loaded.files.iter().any(|f| Path::new(&f.display).starts_with(p));
+    let found = |p: &PathBuf| {
+        loaded
+            .files
+            .iter()
+            .any(|f| Path::new(&f.display).starts_with(p))
+    };
     let empty_dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir() && !found(p)).collect();
     if loaded.files.is_empty() && loaded.skipped.is_empty() {
         return Err(Error::BadInput {

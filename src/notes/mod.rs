@@ -238,7 +238,9 @@ impl<'a> Parser<'a> {
         if cap_bytes(&mut description, MAX_DESCRIPTION_BYTES) {
             self.warn(
                 b.line,
-                format!("description longer than {MAX_DESCRIPTION_BYTES} bytes; the rest is not indexed"),
+                format!(
+                    "description longer than {MAX_DESCRIPTION_BYTES} bytes; the rest is not indexed"
+                ),
             );
         }
         let title = match b.title.filter(|t| !t.is_empty()) {
@@ -262,7 +264,10 @@ impl<'a> Parser<'a> {
         };
         let mut title = title;
         if cap_bytes(&mut title, MAX_TITLE_BYTES) {
-            self.warn(b.line, format!("title longer than {MAX_TITLE_BYTES} bytes; cut"));
+            self.warn(
+                b.line,
+                format!("title longer than {MAX_TITLE_BYTES} bytes; cut"),
+            );
         }
         let mut raw = b.chapters;
         if raw.len() > MAX_CHAPTERS {
