@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
 pub use crate::query_guard::MAX_QUERY_BYTES;
 /// Most hits one search returns; larger `--limit` values are capped to it.
@@ -151,17 +151,29 @@ fn top_docs(
     Ok(searcher.search(q, &(Count, TopDocs::with_limit(fetch).order_by_score()))?)
 }
 
+/// How a search matched: which units were required, or whether any of them sufficed.
+struct Matched {
+    total: usize,
+    top: Vec<(f32, DocAddress)>,
+    /// Units left out of the query.
+    dropped: Vec<usize>,
+}
+
 /// Runs the plan; when no document has every unit, retries Meilisearch-style: without the units
-/// that match nothing, then without asking words, then without the most common units in turn.
-fn relaxed(
-    searcher: &Searcher,
-    plan: &Plan,
-    fetch: usize,
-) -> Result<(usize, Vec<(f32, DocAddress)>, Vec<usize>)> {
+/// that match nothing, then without asking words (`what`, `about`), and last with any of the
+/// remaining units, documents with more (and rarer) of them first.
+fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
     let all: Vec<usize> = (0..plan.units.len()).collect();
     let (total, top) = top_docs(searcher, &*plan.query(&all), fetch)?;
+    let found = |total, top, keep: &[usize]| Matched {
+        total,
+        top,
+        dropped: (0..plan.units.len())
+            .filter(|i| !keep.contains(i))
+            .collect(),
+    };
     if total > 0 || all.len() < 2 {
-        return Ok((total, top, all));
+        return Ok(found(total, top, &all));
     }
     let counts: Vec<usize> = all
         .iter()
@@ -169,34 +181,43 @@ fn relaxed(
         .collect::<tantivy::Result<_>>()?;
     let mut keep: Vec<usize> = all.iter().copied().filter(|&i| counts[i] > 0).collect();
     if keep.is_empty() {
-        return Ok((0, vec![], all));
+        return Ok(found(0, vec![], &all));
     }
     if keep.len() < all.len() {
         let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
         if total > 0 {
-            return Ok((total, top, keep));
+            return Ok(found(total, top, &keep));
         }
     }
     if keep.iter().any(|&i| !plan.units[i].stop) && keep.iter().any(|&i| plan.units[i].stop) {
         keep.retain(|&i| !plan.units[i].stop);
         let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
         if total > 0 {
-            return Ok((total, top, keep));
+            return Ok(found(total, top, &keep));
         }
     }
-    while keep.len() > 1 {
-        let commonest = keep
-            .iter()
-            .enumerate()
-            .max_by_key(|(_, i)| counts[**i])
-            .map_or(0, |(at, _)| at);
-        keep.remove(commonest);
-        let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
-        if total > 0 {
-            return Ok((total, top, keep));
-        }
-    }
-    Ok((0, vec![], all))
+    let (total, top) = top_docs(searcher, &*plan.query_any(&keep), fetch)?;
+    // What the best hit lacks is what the user is told was left out.
+    let best = top.first().map(|(_, a)| *a);
+    let in_best: Vec<usize> = keep
+        .iter()
+        .copied()
+        .filter(|&i| best.is_some_and(|a| matches(searcher, &*plan.units[i].query, a)))
+        .collect();
+    Ok(found(total, top, &in_best))
+}
+
+/// Whether `q` matches the document at `addr`.
+fn matches(searcher: &Searcher, q: &dyn Query, addr: DocAddress) -> bool {
+    let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+    let Ok(mut scorer) = q
+        .weight(scoring)
+        .and_then(|w| w.scorer(searcher.segment_reader(addr.segment_ord), 1.0))
+    else {
+        return false;
+    };
+    // A fresh scorer sits on its first match; `seek` must not go backwards.
+    scorer.doc() <= addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id
 }
 
 fn find(
@@ -228,18 +249,18 @@ fn find(
             highlight: plan.highlight,
         });
     }
-    let (total, top, kept) = relaxed(searcher, &plan, fetch.clamp(1, MAX_LIMIT))?;
-    let dropped = if total == 0 {
+    let m = relaxed(searcher, &plan, fetch.clamp(1, MAX_LIMIT))?;
+    let dropped = if m.total == 0 {
         vec![]
     } else {
-        (0..plan.units.len())
-            .filter(|i| !kept.contains(i))
-            .map(|i| plan.units[i].label.clone())
+        m.dropped
+            .iter()
+            .map(|&i| plan.units[i].label.clone())
             .collect()
     };
     Ok(Found {
-        total,
-        top,
+        total: m.total,
+        top: m.top,
         dropped,
         highlight: plan.highlight,
     })

@@ -37,6 +37,8 @@ const SYNONYM: f32 = 0.8;
 const FUZZY: [f32; 2] = [0.35, 0.2];
 /// A longer word the last word starts.
 const PREFIX: f32 = 0.45;
+/// A synonym term of several words whose words are not together.
+const SCATTERED: f32 = 0.5;
 /// Extra for the query's words standing together as a phrase.
 const PROXIMITY: f32 = 0.5;
 
@@ -157,10 +159,25 @@ pub struct Plan {
 impl Plan {
     /// The query requiring the units at `keep` (indices into `units`).
     pub fn query(&self, keep: &[usize]) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for &i in keep {
-            clauses.push((Occur::Must, self.units[i].query.box_clone()));
-        }
+        let units = keep
+            .iter()
+            .map(|&i| (Occur::Must, self.units[i].query.box_clone()))
+            .collect();
+        self.around(units)
+    }
+
+    /// The query wanting any of the units at `keep`; documents with more of them score more.
+    pub fn query_any(&self, keep: &[usize]) -> Box<dyn Query> {
+        let any = BooleanQuery::new(
+            keep.iter()
+                .map(|&i| (Occur::Should, self.units[i].query.box_clone()))
+                .collect(),
+        );
+        self.around(vec![(Occur::Must, Box::new(any))])
+    }
+
+    /// Adds the filters, negatives and the proximity bonus to the units' clauses.
+    fn around(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
         for f in &self.filters {
             clauses.push((Occur::Must, f.box_clone()));
         }
@@ -262,8 +279,17 @@ fn typo_distance(a: &str, b: &str) -> usize {
 
 /// Typos allowed in a word (none for numbers, versions and short words).
 pub fn typos_allowed(t: &QueryTerm) -> u8 {
-    let letters = t.whole.chars().filter(|c| c.is_alphabetic()).count();
-    if t.has_digit() || letters < ONE_TYPO {
+    if t.has_digit() {
+        0
+    } else {
+        typos_for(&t.whole)
+    }
+}
+
+/// Typos allowed by a word's number of letters.
+fn typos_for(word: &str) -> u8 {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < ONE_TYPO {
         0
     } else if letters < TWO_TYPOS {
         1
@@ -391,11 +417,25 @@ impl<'a> Planner<'a> {
             }
             if let Some((n, alts)) = self.synonyms.longest_match(&keys[i..]) {
                 let span: Vec<&QueryTerm> = terms[i..i + n].iter().map(|(t, _, _)| t).collect();
-                let mut ways = vec![all_of(
+                let apart = all_of(
                     span.iter()
                         .map(|t| self.term(t, &all, false))
                         .collect::<Result<Vec<_>>>()?,
-                )];
+                );
+                // A term of several words is one concept: as a phrase it counts fully, its
+                // words scattered over the fields count less.
+                let mut ways = if n > 1 {
+                    let leaves: Vec<String> =
+                        span.iter().flat_map(|t| t.leaves.iter().cloned()).collect();
+                    let mut ways: Vec<Box<dyn Query>> = all
+                        .iter()
+                        .map(|&(f, _, w)| boosted(phrase_query(f, &leaves), w * EXACT))
+                        .collect();
+                    ways.push(boosted(apart, SCATTERED));
+                    ways
+                } else {
+                    vec![apart]
+                };
                 for alt in alts {
                     ways.push(self.alternative(&alt.terms, &all));
                 }
@@ -582,10 +622,26 @@ impl<'a> Planner<'a> {
         let typos = typos_allowed(t);
         if typos > 0 && self.fuzzy_left > 0 {
             self.fuzzy_left -= 1;
-            for (field, term, d) in self.fuzzy(t, typos, fields)? {
+            let exact: Vec<Field> = fields.iter().map(|f| f.0).collect();
+            for (field, term, d) in self.fuzzy(&t.whole, typos, &exact)? {
                 let w = weight(fields, field);
                 ways.push(boosted(term_query(field, &term), w * FUZZY[d.min(2) - 1]));
                 self.highlight.exact.insert(term);
+            }
+            // Typos in the stem too: `colour` reaches `colored` through `color`.
+            // The rule applies to the stem's own length: `interpet` gets one typo, not two.
+            let stem = t.is_prose().then(|| analyzer::stem(&t.whole));
+            let stem_typos = stem.as_deref().map_or(0, |s| typos.min(typos_for(s)));
+            if let Some(s) = stem.filter(|_| stem_typos > 0) {
+                let stems: Vec<Field> = fields.iter().map(|f| f.1).collect();
+                for (field, term, d) in self.fuzzy(&s, stem_typos, &stems)? {
+                    let w = fields.iter().find(|f| f.1 == field).map_or(1.0, |f| f.2);
+                    ways.push(boosted(
+                        term_query(field, &term),
+                        w * STEM * FUZZY[d.min(2) - 1],
+                    ));
+                    self.highlight.stem.insert(term);
+                }
             }
         }
         if prefix && t.whole.chars().count() >= MIN_PREFIX {
@@ -598,17 +654,17 @@ impl<'a> Planner<'a> {
         Ok(any_of(ways))
     }
 
-    /// Terms within `typos` edits of the word, closest and most common first.
+    /// Terms within `typos` edits of `word` in the given fields, closest and most common first.
     fn fuzzy(
         &self,
-        t: &QueryTerm,
+        word: &str,
         typos: u8,
-        fields: &[(Field, Field, f32)],
+        fields: &[Field],
     ) -> Result<Vec<(Field, String, usize)>> {
         let mut found: HashMap<(Field, String), u64> = HashMap::new();
-        for &(field, _, _) in fields {
-            let dfa = FuzzyTermQuery::new(Term::from_field_text(field, &t.whole), typos, true)
-                .automaton()?;
+        for &field in fields {
+            let dfa =
+                FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
             for seg in self.searcher.segment_readers() {
                 let inv = seg.inverted_index(field)?;
                 let mut stream = inv
@@ -620,14 +676,14 @@ impl<'a> Planner<'a> {
                     let Ok(term) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
-                    if term != t.whole {
+                    if term != word {
                         *found.entry((field, term.to_string())).or_default() +=
                             u64::from(stream.value().doc_freq);
                     }
                 }
             }
         }
-        Ok(best(found, |term| typo_distance(&t.whole, term)))
+        Ok(best(found, |term| typo_distance(word, term)))
     }
 
     /// Terms that start with `prefix`, most common first.
