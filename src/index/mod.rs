@@ -20,14 +20,14 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term}
 /// The JSON stored as tantivy's commit payload: the schema version, and the synonym groups of
 /// every `podcast.toml` indexed so far (by the file's path), committed with the documents.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Payload {
-    podseek_schema: u32,
+pub(crate) struct Payload {
+    pub(crate) podseek_schema: u32,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    synonyms: BTreeMap<String, Vec<String>>,
+    pub(crate) synonyms: BTreeMap<String, Vec<String>>,
 }
 
 /// The payload of the last commit, if it is podseek's.
-fn payload(index: &Index) -> Option<Payload> {
+pub(crate) fn payload(index: &Index) -> Option<Payload> {
     let metas = index.load_metas().ok()?;
     serde_json::from_str(metas.payload.as_deref()?).ok()
 }

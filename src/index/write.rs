@@ -335,10 +335,26 @@ pub fn update(
         changed = true;
     }
 
-    if changed || created || opts.rebuild {
+    // Synonyms of the podcast.toml files read now replace what they said before.
+    let old_synonyms = if opts.rebuild || created {
+        BTreeMap::new()
+    } else {
+        super::payload(&index)
+            .map(|p| p.synonyms)
+            .unwrap_or_default()
+    };
+    let mut synonyms = old_synonyms.clone();
+    for (toml, lines) in &loaded.synonyms {
+        if lines.is_empty() {
+            synonyms.remove(toml);
+        } else {
+            synonyms.insert(toml.clone(), lines.clone());
+        }
+    }
+    if changed || created || opts.rebuild || synonyms != old_synonyms {
         let payload = serde_json::to_string(&Payload {
             podseek_schema: SCHEMA_VERSION,
-            synonyms: BTreeMap::new(),
+            synonyms,
         })
         .unwrap_or_default();
         let mut prepared = w.prepare_commit()?;

@@ -259,8 +259,8 @@ fn typo_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -417,9 +417,12 @@ impl<'a> Planner<'a> {
             }
             if let Some((n, alts)) = self.synonyms.longest_match(&keys[i..]) {
                 let span: Vec<&QueryTerm> = terms[i..i + n].iter().map(|(t, _, _)| t).collect();
+                // The run's last word keeps its prefix match inside a synonym span too.
+                let ends_query = i + n == terms.len() && terms[i + n - 1].2;
                 let apart = all_of(
                     span.iter()
-                        .map(|t| self.term(t, &all, false))
+                        .enumerate()
+                        .map(|(k, t)| self.term(t, &all, ends_query && k + 1 == n))
                         .collect::<Result<Vec<_>>>()?,
                 );
                 // A term of several words is one concept: as a phrase it counts fully, its

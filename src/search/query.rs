@@ -351,6 +351,15 @@ mod tests {
         }
     }
 
+    /// The same word as the query's last (a prefix too).
+    fn wl(text: &str) -> Node {
+        Node::Word {
+            text: text.into(),
+            scope: Scope::All,
+            last: true,
+        }
+    }
+
     fn pos(node: Node) -> Clause {
         Clause {
             negated: false,
@@ -407,9 +416,9 @@ mod tests {
             }
         ));
         // Unknown fields, odd values and bare colons stay words.
-        assert_eq!(parse("uvloop:")[0].node, w("uvloop:"));
-        assert_eq!(parse("PEP:768")[0].node, w("PEP:768"));
-        assert_eq!(parse("episode:abc")[0].node, w("episode:abc"));
+        assert_eq!(parse("uvloop:")[0].node, wl("uvloop:"));
+        assert_eq!(parse("PEP:768")[0].node, wl("PEP:768"));
+        assert_eq!(parse("episode:abc")[0].node, wl("episode:abc"));
     }
 
     #[test]
@@ -421,10 +430,13 @@ mod tests {
                 scope: Scope::All
             }
         );
-        assert_eq!(parse("(uvloop")[0].node, w("uvloop"));
+        assert_eq!(parse("(uvloop")[0].node, wl("uvloop"));
         assert_eq!(parse("uvloop)")[0].node, w("uvloop"));
-        assert_eq!(parse("sys.remote_exec()")[0].node, w("sys.remote_exec()"));
-        assert_eq!(parse("--parallel-threads")[0].node, w("--parallel-threads"));
+        assert_eq!(parse("sys.remote_exec()")[0].node, wl("sys.remote_exec()"));
+        assert_eq!(
+            parse("--parallel-threads")[0].node,
+            wl("--parallel-threads")
+        );
         assert!(parse("OR").is_empty());
         assert!(parse("()").is_empty());
         assert!(parse(" - ").iter().all(|c| !c.negated));

@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(episode_score(&[4.0]), 4.0);
         assert_eq!(episode_score(&[4.0, 2.0, 2.0]), 4.0 + 1.0 + 0.5);
         // Many weak mentions never add up to more than twice the best of them.
-        assert!(episode_score(&[1.0; 100]) < 2.0);
+        assert!(episode_score(&[1.0; 100]) <= 2.0);
         assert!(episode_score(&[3.0]) > episode_score(&[1.0; 100]));
     }
 }

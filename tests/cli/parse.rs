@@ -5,8 +5,17 @@ use crate::util::{Env, fixtures};
 #[test]
 fn parse_json_gives_every_episode_and_warning() {
     let env = Env::new();
+    // The two seed files (fixtures/ also holds other show notes).
     let f = fixtures();
-    let v = env.json(&["parse", f.to_str().expect("path")], 0);
+    let seeds = ["000_b1a4522b4a17a99e.txt", "002_23fa507392eb8d30.txt"].map(|n| f.join(n));
+    let v = env.json(
+        &[
+            "parse",
+            seeds[0].to_str().expect("path"),
+            seeds[1].to_str().expect("path"),
+        ],
+        0,
+    );
     let eps = v["episodes"].as_array().expect("episodes");
     assert_eq!(eps.len(), 15);
     let chapters: usize = eps

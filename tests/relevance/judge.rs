@@ -32,10 +32,10 @@ impl Judged {
         }
         let episode = item.split('@').next().unwrap_or(item);
         let any = format!("{episode}@*");
-        if item.contains('@') {
-            if let Some(i) = self.grades.iter().position(|(k, _)| *k == any) {
-                return Some((i, self.grades[i].1));
-            }
+        if item.contains('@')
+            && let Some(i) = self.grades.iter().position(|(k, _)| *k == any)
+        {
+            return Some((i, self.grades[i].1));
         }
         None
     }
