@@ -188,6 +188,25 @@ fn main() {
     if list {
         println!();
     }
+    // Latency on this small corpus, for orientation only (the machine is shared and noisy).
+    let rounds = 20;
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        for j in &set {
+            std::hint::black_box(corpus::ranked(&idx, j));
+        }
+    }
+    let podseek_us = started.elapsed().as_micros() as f64 / (rounds * set.len()) as f64;
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        for j in &set {
+            std::hint::black_box(fts5_ranked(&db, j, true));
+        }
+    }
+    let fts5_us = started.elapsed().as_micros() as f64 / (rounds * set.len()) as f64;
+    println!(
+        "mean time per query, hits rendered: podseek {podseek_us:.0} µs, fts5+or {fts5_us:.0} µs\n"
+    );
     print!("{:<11} {:>7}", "category", "queries");
     for (name, _) in &runs {
         print!("  {:>8} MRR {:>8} nDCG", name, name);

@@ -88,6 +88,20 @@ fn is_number(s: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
 }
 
+/// A word with nothing to split: letters only, in one case or capitalised (most prose).
+fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    if !first.is_alphabetic() {
+        return false;
+    }
+    let rest = chars.as_str();
+    rest.chars().all(|c| c.is_alphabetic() && !c.is_uppercase())
+        || s.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
+}
+
 /// How a piece is cut at each level, coarsest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Level {
@@ -280,7 +294,9 @@ fn split_into(text: &str, out: &mut Vec<RawToken>) {
             joined: false,
         });
         let start_pos = pos;
-        let was_split = !is_number(s) && split_parts(text, a, b, Level::Joiner, &mut pos, out);
+        let was_split = !is_number(s)
+            && !is_plain_word(s)
+            && split_parts(text, a, b, Level::Joiner, &mut pos, out);
         if !was_split {
             out[at].leaf = true;
             pos += 1;

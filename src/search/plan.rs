@@ -625,36 +625,61 @@ impl<'a> Planner<'a> {
         let typos = typos_allowed(t);
         if typos > 0 && self.fuzzy_left > 0 {
             self.fuzzy_left -= 1;
-            let exact: Vec<Field> = fields.iter().map(|f| f.0).collect();
-            for (field, term, d) in self.fuzzy(&t.whole, typos, &exact)? {
-                let w = weight(fields, field);
-                ways.push(boosted(term_query(field, &term), w * FUZZY[d.min(2) - 1]));
-                self.highlight.exact.insert(term);
-            }
-            // Typos in the stem too: `colour` reaches `colored` through `color`.
-            // The rule applies to the stem's own length: `interpet` gets one typo, not two.
-            let stem = t.is_prose().then(|| analyzer::stem(&t.whole));
-            let stem_typos = stem.as_deref().map_or(0, |s| typos.min(typos_for(s)));
-            if let Some(s) = stem.filter(|_| stem_typos > 0) {
-                let stems: Vec<Field> = fields.iter().map(|f| f.1).collect();
-                for (field, term, d) in self.fuzzy(&s, stem_typos, &stems)? {
-                    let w = fields.iter().find(|f| f.1 == field).map_or(1.0, |f| f.2);
-                    ways.push(boosted(
-                        term_query(field, &term),
-                        w * STEM * FUZZY[d.min(2) - 1],
-                    ));
-                    self.highlight.stem.insert(term);
+            let mut stems: HashSet<String> = HashSet::new();
+            for (field, term, d) in self.fuzzy(&t.whole, typos, &self.walked(fields))? {
+                let w = FUZZY[d.min(2) - 1];
+                for (f, _, fw) in self.also_in(fields, field) {
+                    ways.push(boosted(term_query(f, &term), fw * w));
                 }
+                // `colour` finds `color`, and through its stem also `colored`.
+                if analyzer::is_prose(&term) {
+                    let s = analyzer::stem(&term);
+                    if stems.insert(s.clone()) {
+                        for &(_, stem_field, fw) in fields {
+                            ways.push(boosted(term_query(stem_field, &s), fw * STEM * w));
+                        }
+                    }
+                    self.highlight.stem.insert(s);
+                }
+                self.highlight.exact.insert(term);
             }
         }
         if prefix && t.whole.chars().count() >= MIN_PREFIX {
-            for (field, term) in self.prefixed(&t.whole, fields)? {
-                let w = weight(fields, field);
-                ways.push(boosted(term_query(field, &term), w * PREFIX));
+            for (field, term) in self.prefixed(&t.whole, &self.walked(fields))? {
+                for (f, _, fw) in self.also_in(fields, field) {
+                    ways.push(boosted(term_query(f, &term), fw * PREFIX));
+                }
                 self.highlight.exact.insert(term);
             }
         }
         Ok(any_of(ways))
+    }
+
+    /// The exact fields whose term dictionaries are walked for typos and prefixes: not the
+    /// section when the chapter title is walked, since every section is a chapter title too.
+    fn walked(&self, fields: &[(Field, Field, f32)]) -> Vec<Field> {
+        let f = &self.idx.fields;
+        let has_title = fields.iter().any(|x| x.0 == f.chapter_title);
+        fields
+            .iter()
+            .map(|x| x.0)
+            .filter(|&x| !(has_title && x == f.section))
+            .collect()
+    }
+
+    /// The fields a term found in `field` is searched in: the chapter title stands for the
+    /// section too when the section was not walked.
+    fn also_in(&self, fields: &[(Field, Field, f32)], field: Field) -> Vec<(Field, Field, f32)> {
+        let f = &self.idx.fields;
+        let walked = self.walked(fields);
+        fields
+            .iter()
+            .filter(|x| {
+                x.0 == field
+                    || (field == f.chapter_title && x.0 == f.section && !walked.contains(&x.0))
+            })
+            .copied()
+            .collect()
     }
 
     /// Terms within `typos` edits of `word` in the given fields, closest and most common first.
@@ -665,9 +690,13 @@ impl<'a> Planner<'a> {
         fields: &[Field],
     ) -> Result<Vec<(Field, String, usize)>> {
         let mut found: HashMap<(Field, String), u64> = HashMap::new();
+        let Some(&first) = fields.first() else {
+            return Ok(vec![]);
+        };
+        // The automaton depends on the word only: build it once (distance 2 is costly).
+        let dfa =
+            FuzzyTermQuery::new(Term::from_field_text(first, word), typos, true).automaton()?;
         for &field in fields {
-            let dfa =
-                FuzzyTermQuery::new(Term::from_field_text(field, word), typos, true).automaton()?;
             for seg in self.searcher.segment_readers() {
                 let inv = seg.inverted_index(field)?;
                 let mut stream = inv
@@ -690,13 +719,9 @@ impl<'a> Planner<'a> {
     }
 
     /// Terms that start with `prefix`, most common first.
-    fn prefixed(
-        &self,
-        prefix: &str,
-        fields: &[(Field, Field, f32)],
-    ) -> Result<Vec<(Field, String)>> {
+    fn prefixed(&self, prefix: &str, fields: &[Field]) -> Result<Vec<(Field, String)>> {
         let mut found: HashMap<(Field, String), u64> = HashMap::new();
-        for &(field, _, _) in fields {
+        for &field in fields {
             for seg in self.searcher.segment_readers() {
                 let inv = seg.inverted_index(field)?;
                 let mut stream = inv
@@ -727,14 +752,6 @@ impl<'a> Planner<'a> {
             .map(|(f, t, _)| (f, t))
             .collect())
     }
-}
-
-/// The weight of `field` among `fields`.
-fn weight(fields: &[(Field, Field, f32)], field: Field) -> f32 {
-    fields
-        .iter()
-        .find(|(f, _, _)| *f == field)
-        .map_or(1.0, |(_, _, w)| *w)
 }
 
 /// The best expansions: distinct terms ranked by distance then frequency, each with every field
