@@ -1,6 +1,7 @@
 //! Command-line arguments (clap) and their conversion into the engine's plain options.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Offline full-text search over podcast chapters: find the episode, jump to the minute.
@@ -58,6 +59,8 @@ pub enum Command {
     At(AtArgs),
     /// Every indexed episode, one line each
     Episodes,
+    /// Serve a search page and a JSON API over HTTP (loopback unless --addr says otherwise)
+    Serve(ServeArgs),
 }
 
 /// `podseek parse`.
@@ -149,4 +152,18 @@ pub struct AtArgs {
     /// The podcast, when several share the number
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
+}
+
+/// `podseek serve`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Routes: / (the search page; /?q=... renders results), /api/search?q=&limit=&\
+episode=&podcast=&by_episode=1, /api/episodes, /api/episodes/{number}?podcast=, \
+/api/at?episode=&t=&podcast=. A running server picks up `podseek index` runs by itself. \
+Stop it with Ctrl-C."
+)]
+pub struct ServeArgs {
+    /// The address to listen on; only loopback unless you name another (port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+    pub addr: SocketAddr,
 }

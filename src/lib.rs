@@ -2,7 +2,8 @@
 //!
 //! The engine in stages, each taking the previous one's types: [`notes`] parses show notes into
 //! [`model`] episodes, [`load`] reads files and folders, [`index`] writes them into tantivy,
-//! [`search`] answers queries, and [`render`] prints results for people or as JSON.
+//! [`search`] answers queries, [`render`] prints results for people or as JSON, and [`serve`]
+//! answers over HTTP with a search page and a JSON API.
 
 pub mod error;
 pub mod index;
@@ -12,6 +13,7 @@ pub mod notes;
 pub mod query_guard;
 pub mod render;
 pub mod search;
+pub mod serve;
 
 pub use error::{Error, Result};
 pub use index::{IndexOptions, IndexSummary, PodIndex};

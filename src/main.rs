@@ -208,6 +208,25 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 Exit::NotFound
             }
         }
+        Command::Serve(a) => {
+            let idx = open_index(&dir, cli.quiet)?;
+            if !a.addr.ip().is_loopback() {
+                eprintln!(
+                    "podseek: listening on {}: anyone who can reach this address can use the server",
+                    a.addr
+                );
+            }
+            let opts = podseek::serve::ServeOptions { addr: a.addr };
+            podseek::serve::serve(idx, &opts, |addr| {
+                eprintln!(
+                    "podseek: serving {} at http://{addr}/ (Ctrl-C to stop)",
+                    dir.display()
+                );
+            })
+            .with_context(|| format!("cannot serve on {}", a.addr))?;
+            eprintln!("podseek: stopped");
+            Exit::Found
+        }
         Command::Episodes => {
             let idx = open_index(&dir, cli.quiet)?;
             let eps = idx.episodes()?;

@@ -74,6 +74,9 @@ pub struct Hit {
     pub start: String,
     /// A URL that starts playback at `start_seconds`, when one is known.
     pub link: Option<String>,
+    /// The episode's audio or video URL, when a feed gave one (a player can load it and seek).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
     /// The text that matched.
     pub snippet: String,
     /// Byte ranges of `snippet` that matched the query.
@@ -361,6 +364,7 @@ impl Renderer<'_> {
             end_seconds: end,
             start: format_hms(start),
             link: ep.link_at(start),
+            media_url: ep.media_url.clone(),
             snippet,
             highlights,
             matched_field,

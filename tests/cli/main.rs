@@ -1,10 +1,13 @@
 //! Integration tests: the real `podseek` binary on the fixtures and on temp dirs.
 
 mod browse;
+mod browser;
 mod errors;
 mod hostile;
+mod http;
 mod indexing;
 mod parse;
 mod robust;
 mod search;
+mod serve;
 mod util;
