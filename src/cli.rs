@@ -143,8 +143,11 @@ pub struct IndexArgs {
 /// `podseek search`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "All words are required. Query syntax: \"a phrase\", -word or NOT word, \
-a OR b, (grouping), field:word with fields chapter_title, section, episode_title, description."
+    after_help = "All words are required; when nothing has them all, words that match nothing \
+are left out (said on stderr). Words also match by stem, synonym (GC = garbage collection), with \
+typos (1 from 5 letters, 2 from 9), and the last word as a prefix, each ranked below the exact \
+word. Query syntax: \"a phrase\", -word or NOT word, a OR b, (grouping), episode:N, \
+podcast:NAME, title:word, and chapter_title:, section:, episode_title:, description:."
 )]
 pub struct SearchArgs {
     /// What to look for
@@ -162,6 +165,9 @@ pub struct SearchArgs {
     /// Group hits by episode, best episode first ("which episode talked about X?")
     #[arg(long)]
     pub by_episode: bool,
+    /// More synonym groups: one per line, terms separated by commas
+    #[arg(long, value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
 }
 
 /// `podseek show`.

@@ -55,6 +55,14 @@ pub enum Error {
     /// A query podseek refuses (too long, empty).
     #[error("invalid query: {0}")]
     BadQuery(String),
+    /// A synonyms line that cannot be used.
+    #[error("{at}: {message}")]
+    BadSynonyms {
+        /// `file:line` of the line.
+        at: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An invalid option value.
     #[error("{0}")]
     BadOption(String),

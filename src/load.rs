@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::feed;
 use crate::model::Warning;
 use crate::notes::{self, ParseOptions, ParseOutput};
-use std::collections::HashSet;
+use crate::search::synonyms::SynonymsSetting;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// File endings podseek reads when it walks a folder (plus `*.chapters.json`).
@@ -78,6 +79,8 @@ pub struct Loaded {
     pub skipped: Vec<Error>,
     /// Warnings about the set as a whole (a folder with no show notes).
     pub warnings: Vec<Warning>,
+    /// Synonym groups of each `podcast.toml` read, by its path (empty: it has none).
+    pub synonyms: BTreeMap<String, Vec<String>>,
 }
 
 impl Loaded {
@@ -109,6 +112,8 @@ pub struct PodcastToml {
     pub name: Option<String>,
     /// A link template with `{number}`, `{seconds}`, `{hms}`.
     pub link: Option<String>,
+    /// Synonym groups for searches: a list of lines (`"gc, garbage collection"`) or a file.
+    pub synonyms: Option<SynonymsSetting>,
 }
 
 fn read_podcast_toml(dir: &Path) -> Result<Option<PodcastToml>> {
@@ -126,12 +131,13 @@ fn read_podcast_toml(dir: &Path) -> Result<Option<PodcastToml>> {
         })
 }
 
-/// The nearest `podcast.toml` at or above `dir`, stopping after `stop` (inclusive) when given.
-fn podcast_settings(dir: &Path, stop: Option<&Path>) -> Result<PodcastToml> {
+/// The nearest `podcast.toml` at or above `dir`, stopping after `stop` (inclusive) when given,
+/// with its path.
+fn podcast_settings(dir: &Path, stop: Option<&Path>) -> Result<(PodcastToml, Option<PathBuf>)> {
     let mut d = Some(dir);
     while let Some(here) = d {
         if let Some(t) = read_podcast_toml(here)? {
-            return Ok(t);
+            return Ok((t, Some(here.join(PODCAST_TOML))));
         }
         if stop.is_some_and(|s| s == here) {
             break;
@@ -141,7 +147,7 @@ fn podcast_settings(dir: &Path, stop: Option<&Path>) -> Result<PodcastToml> {
             break;
         }
     }
-    Ok(PodcastToml::default())
+    Ok((PodcastToml::default(), None))
 }
 
 /// Reads a file as UTF-8 text, refusing binary files and naming the first bad byte.
@@ -356,7 +362,15 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
             Some(d) => podcast_settings(d, root.as_deref()),
             None => podcast_settings(Path::new("."), Some(Path::new("."))),
         };
-        let result = settings.and_then(|s| {
+        let result = settings.and_then(|(s, toml)| {
+            if let Some(toml) = toml {
+                let lines = match &s.synonyms {
+                    Some(setting) => setting.lines(&toml)?,
+                    None => vec![],
+                };
+                let id = std::fs::canonicalize(&toml).unwrap_or(toml);
+                loaded.synonyms.insert(id.display().to_string(), lines);
+            }
             let popts = ParseOptions {
                 podcast: opts.podcast.clone().or(s.name),
                 link: s.link,

@@ -198,7 +198,10 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             skipped(&loaded)
         }
         Command::Search(a) => {
-            let idx = open_index(&dir, cli.quiet)?;
+            let mut idx = open_index(&dir, cli.quiet)?;
+            if let Some(file) = &a.synonyms {
+                idx.add_synonyms_file(file)?;
+            }
             let opts = SearchOptions {
                 limit: a.limit,
                 episode: a.episode,
@@ -206,6 +209,9 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             };
             let total = if a.by_episode {
                 let r = search::search_by_episode(&idx, &a.query, &opts)?;
+                if !cli.quiet {
+                    render::dropped(&mut std::io::stderr(), &r.dropped)?;
+                }
                 if cli.json {
                     render::json(&mut out, &r)?;
                 } else if !cli.quiet {
@@ -214,6 +220,9 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 r.total
             } else {
                 let r = search::search(&idx, &a.query, &opts)?;
+                if !cli.quiet {
+                    render::dropped(&mut std::io::stderr(), &r.dropped)?;
+                }
                 if cli.json {
                     render::json(&mut out, &r)?;
                 } else if !cli.quiet {

@@ -51,14 +51,20 @@ mod tests {
     #[test]
     fn deep_nesting_becomes_words() {
         let q = format!("{}uvloop{}", "(".repeat(2000), ")".repeat(2000));
-        assert_eq!(sanitize(&q).ok().map(|s| s.trim().to_string()), Some("uvloop".into()));
+        assert_eq!(
+            sanitize(&q).ok().map(|s| s.trim().to_string()),
+            Some("uvloop".into())
+        );
         let shallow = "((a OR b) c)";
         assert_eq!(sanitize(shallow).ok().as_deref(), Some(shallow));
     }
 
     #[test]
     fn control_characters_are_spaces_and_size_is_bounded() {
-        assert_eq!(sanitize("uv\u{1}loop\u{1b}").ok().as_deref(), Some("uv loop "));
+        assert_eq!(
+            sanitize("uv\u{1}loop\u{1b}").ok().as_deref(),
+            Some("uv loop ")
+        );
         assert!(sanitize(&"a".repeat(MAX_QUERY_BYTES + 1)).is_err());
         assert!(sanitize("\u{7}\u{7}").is_err());
         assert!(sanitize("   ").is_err());

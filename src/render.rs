@@ -339,6 +339,19 @@ pub fn parse(out: &mut dyn Write, style: &Style, p: &ParseOutput) -> io::Result<
     )
 }
 
+/// The words a search left out because nothing had them all (for stderr).
+pub fn dropped(out: &mut dyn Write, words: &[String]) -> io::Result<()> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    let quoted: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
+    writeln!(
+        out,
+        "podseek: nothing matches every word; searched without {}",
+        quoted.join(", ")
+    )
+}
+
 /// Warnings, one per line (for stderr).
 pub fn warnings(out: &mut dyn Write, ws: &[Warning]) -> io::Result<()> {
     for w in ws {

@@ -1,5 +1,6 @@
 //! The on-disk tantivy index: opening it safely, writing episodes into it, reading them back.
 
+pub mod analyzer;
 pub mod schema;
 mod write;
 
@@ -8,16 +9,27 @@ pub use write::{IndexOptions, IndexSummary, update};
 
 use crate::error::{Error, Result};
 use crate::model::Episode;
+use crate::search::synonyms::Synonyms;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-/// The JSON stored as tantivy's commit payload, naming the schema version.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct Payload {
-    podseek_schema: u32,
+/// The JSON stored as tantivy's commit payload: the schema version, and the synonym groups of
+/// every `podcast.toml` indexed so far (by the file's path), committed with the documents.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Payload {
+    pub(crate) podseek_schema: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) synonyms: BTreeMap<String, Vec<String>>,
+}
+
+/// The payload of the last commit, if it is podseek's.
+pub(crate) fn payload(index: &Index) -> Option<Payload> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
 }
 
 /// Whether `dir` holds an index (tantivy's `meta.json`).
@@ -79,6 +91,8 @@ pub struct PodIndex {
     pub index: Index,
     /// Its fields.
     pub fields: Fields,
+    /// The synonyms queries use: built-in, from indexed `podcast.toml` files, and added ones.
+    pub synonyms: Synonyms,
     reader: IndexReader,
 }
 
@@ -108,12 +122,25 @@ impl PodIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| open_error(dir, e))?;
+        let mut synonyms = Synonyms::builtin();
+        for (source, lines) in payload(&index).map(|p| p.synonyms).unwrap_or_default() {
+            for (i, line) in lines.iter().enumerate() {
+                // Checked when indexed; a line this build cannot use is left out, not fatal.
+                let _ = synonyms.add_line(line, &format!("{source}: synonyms[{i}]"));
+            }
+        }
         Ok(PodIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
+            synonyms,
             reader,
         })
+    }
+
+    /// Adds the synonym groups of a file (`--synonyms FILE`) for this index's searches.
+    pub fn add_synonyms_file(&mut self, path: &Path) -> Result<()> {
+        self.synonyms.add_file(path)
     }
 
     /// A searcher over the last commit seen.

@@ -1,18 +1,22 @@
 //! The tantivy schema and analyzers: one document per chapter and one per episode.
+//!
+//! Every searchable text field has an exact copy (code-aware tokens with positions, for phrases)
+//! and a stemmed copy (prose tokens only, no positions), so an exact match can outrank a stemmed one.
 
-use tantivy::Index;
+use super::analyzer;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
+use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzers change; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// The analyzer for all searchable text.
-pub const TEXT_ANALYZER: &str = "podseek_text";
+/// The analyzer for the exact copy of searchable text.
+pub const TEXT_ANALYZER: &str = "podseek_code";
+/// The analyzer for the stemmed copy of searchable text.
+pub const STEM_ANALYZER: &str = "podseek_stem";
 /// Lowercased whole values (podcast names), for exact but case-blind filters.
 pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 
@@ -20,6 +24,9 @@ pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 pub const KIND_CHAPTER: &str = "chapter";
 /// `kind` value of episode documents.
 pub const KIND_EPISODE: &str = "episode";
+
+/// The searchable text fields, by name, each with its stemmed twin `<name>_stem`.
+pub const TEXT_FIELDS: [&str; 4] = ["chapter_title", "section", "episode_title", "description"];
 
 /// Field handles, looked up once by name.
 #[derive(Debug, Clone)]
@@ -46,6 +53,14 @@ pub struct Fields {
     pub episode_title: Field,
     /// Episode description (episode documents).
     pub description: Field,
+    /// Stemmed copy of `chapter_title`.
+    pub chapter_title_stem: Field,
+    /// Stemmed copy of `section`.
+    pub section_stem: Field,
+    /// Stemmed copy of `episode_title`.
+    pub episode_title_stem: Field,
+    /// Stemmed copy of `description`.
+    pub description_stem: Field,
     /// Chapter start in seconds (0 for episode documents).
     pub start: Field,
     /// Chapter end in seconds, when known.
@@ -54,11 +69,20 @@ pub struct Fields {
     pub episode_json: Field,
 }
 
-fn text_options() -> TextOptions {
+fn exact_options() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(TEXT_ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Stemmed copies need no positions: phrases run on the exact copy.
+fn stem_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(STEM_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -79,10 +103,13 @@ pub fn build() -> Schema {
         ),
     );
     b.add_u64_field("number", INDEXED | FAST);
-    b.add_text_field("chapter_title", text_options() | STORED);
-    b.add_text_field("section", text_options() | STORED);
-    b.add_text_field("episode_title", text_options());
-    b.add_text_field("description", text_options());
+    b.add_text_field("chapter_title", exact_options() | STORED);
+    b.add_text_field("section", exact_options() | STORED);
+    b.add_text_field("episode_title", exact_options());
+    b.add_text_field("description", exact_options());
+    for name in TEXT_FIELDS {
+        b.add_text_field(&format!("{name}_stem"), stem_options());
+    }
     b.add_u64_field("start", STORED | FAST);
     b.add_u64_field("end", STORED);
     b.add_text_field("episode_json", STORED);
@@ -105,21 +132,45 @@ impl Fields {
             section: f("section")?,
             episode_title: f("episode_title")?,
             description: f("description")?,
+            chapter_title_stem: f("chapter_title_stem")?,
+            section_stem: f("section_stem")?,
+            episode_title_stem: f("episode_title_stem")?,
+            description_stem: f("description_stem")?,
             start: f("start")?,
             end: f("end")?,
             episode_json: f("episode_json")?,
         })
     }
+
+    /// The stemmed twin of a searchable text field.
+    pub fn stem_of(&self, field: Field) -> Option<Field> {
+        [
+            (self.chapter_title, self.chapter_title_stem),
+            (self.section, self.section_stem),
+            (self.episode_title, self.episode_title_stem),
+            (self.description, self.description_stem),
+        ]
+        .into_iter()
+        .find_map(|(exact, stem)| (exact == field).then_some(stem))
+    }
+
+    /// Adds searchable text to a document: to `field` and to its stemmed twin.
+    pub fn add_text(&self, doc: &mut TantivyDocument, field: Field, text: &str) {
+        doc.add_text(field, text);
+        if let Some(stem) = self.stem_of(field) {
+            doc.add_text(stem, text);
+        }
+    }
 }
 
 /// Registers podseek's analyzers; tantivy does not store them, so every open must do this.
 pub fn register_analyzers(index: &Index) {
-    let text = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    index.tokenizers().register(TEXT_ANALYZER, text);
+    index
+        .tokenizers()
+        .register(TEXT_ANALYZER, analyzer::exact());
+    index
+        .tokenizers()
+        .register(STEM_ANALYZER, analyzer::stemmed());
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();

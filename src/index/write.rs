@@ -5,7 +5,7 @@ use super::{Payload, SCHEMA_VERSION, exists, open_error};
 use crate::error::{Error, Result};
 use crate::load::Loaded;
 use crate::model::{Episode, Warning};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
@@ -69,7 +69,11 @@ fn writer(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let budget = if budget == 0 { 64_000_000 * threads } else { budget };
+    let budget = if budget == 0 {
+        64_000_000 * threads
+    } else {
+        budget
+    };
     let deadline = wait.map(|w| std::time::Instant::now() + w);
     let mut pause = std::time::Duration::from_millis(20);
     loop {
@@ -195,14 +199,14 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
     if let Some(n) = ep.number {
         base.add_u64(f.number, u64::from(n));
     }
-    base.add_text(f.episode_title, &ep.title);
+    f.add_text(&mut base, f.episode_title, &ep.title);
 
     let mut e = base.clone();
     e.add_text(f.kind, KIND_EPISODE);
     e.add_text(f.source_file, file);
     e.add_u64(f.hash, hash);
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
-    e.add_text(f.description, &ep.description);
+    f.add_text(&mut e, f.description, &ep.description);
     e.add_u64(f.start, 0);
     e.add_text(
         f.episode_json,
@@ -213,9 +217,9 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
     for c in &ep.chapters {
         let mut d = base.clone();
         d.add_text(f.kind, KIND_CHAPTER);
-        d.add_text(f.chapter_title, &c.title);
+        f.add_text(&mut d, f.chapter_title, &c.title);
         if let Some(s) = &c.section {
-            d.add_text(f.section, s);
+            f.add_text(&mut d, f.section, s);
         }
         d.add_u64(f.start, c.start_seconds);
         if let Some(end) = c.end_seconds {
@@ -331,9 +335,26 @@ pub fn update(
         changed = true;
     }
 
-    if changed || created || opts.rebuild {
+    // Synonyms of the podcast.toml files read now replace what they said before.
+    let old_synonyms = if opts.rebuild || created {
+        BTreeMap::new()
+    } else {
+        super::payload(&index)
+            .map(|p| p.synonyms)
+            .unwrap_or_default()
+    };
+    let mut synonyms = old_synonyms.clone();
+    for (toml, lines) in &loaded.synonyms {
+        if lines.is_empty() {
+            synonyms.remove(toml);
+        } else {
+            synonyms.insert(toml.clone(), lines.clone());
+        }
+    }
+    if changed || created || opts.rebuild || synonyms != old_synonyms {
         let payload = serde_json::to_string(&Payload {
             podseek_schema: SCHEMA_VERSION,
+            synonyms,
         })
         .unwrap_or_default();
         let mut prepared = w.prepare_commit()?;

@@ -399,6 +399,7 @@ mod tests {
         let g = GroupedResult {
             query: "<q>".into(),
             total: 1,
+            dropped: vec![],
             episodes: vec![EpisodeGroup {
                 podcast: Some("<b>pod</b>".into()),
                 episode: Some(1),

@@ -50,7 +50,8 @@ fn index_of_another_schema_version_asks_for_rebuild() {
     env.cmd(&["index", "a.txt", "-q"]).assert().success();
     let meta = env.path().join("index/meta.json");
     let text = std::fs::read_to_string(&meta).expect("meta");
-    let old = text.replace("podseek_schema\\\":1", "podseek_schema\\\":0");
+    let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
+    let old = text.replace(&current, "podseek_schema\\\":0");
     assert_ne!(text, old, "payload not found in {text}");
     std::fs::write(&meta, old).expect("write");
     let (code, _, err) = env.run(&["search", "wombat"]);

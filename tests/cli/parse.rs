@@ -5,11 +5,9 @@ use crate::util::{Env, fixtures};
 #[test]
 fn parse_json_gives_every_episode_and_warning() {
     let env = Env::new();
+    // The two seed files (fixtures/ also holds other show notes).
     let f = fixtures();
-    let seeds = [
-        f.join("000_b1a4522b4a17a99e.txt"),
-        f.join("002_23fa507392eb8d30.txt"),
-    ];
+    let seeds = ["000_b1a4522b4a17a99e.txt", "002_23fa507392eb8d30.txt"].map(|n| f.join(n));
     let v = env.json(
         &[
             "parse",

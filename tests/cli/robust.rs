@@ -23,9 +23,31 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "parser", "garbage", "collection", "refcount", "tier", "interpreter", "async", "loop",
-    "frame", "object", "memory", "arena", "pymalloc", "thread", "lock", "import", "module",
-    "bytecode", "opcode", "specialization", "cache", "dict", "tuple", "unicode", "wombat",
+    "parser",
+    "garbage",
+    "collection",
+    "refcount",
+    "tier",
+    "interpreter",
+    "async",
+    "loop",
+    "frame",
+    "object",
+    "memory",
+    "arena",
+    "pymalloc",
+    "thread",
+    "lock",
+    "import",
+    "module",
+    "bytecode",
+    "opcode",
+    "specialization",
+    "cache",
+    "dict",
+    "tuple",
+    "unicode",
+    "wombat",
 ];
 
 fn words(rng: &mut Rng, n: usize) -> String {
@@ -67,7 +89,12 @@ fn corpus(dir: &Path, files: usize, per_file: usize, variant: u64) {
     }
 }
 
-const QUERIES: &[&str] = &["quokka", "garbage collection", "wombat lock", "\"memory arena\""];
+const QUERIES: &[&str] = &[
+    "quokka",
+    "garbage collection",
+    "wombat lock",
+    "\"memory arena\"",
+];
 
 /// What an index answers: every episode, and every hit of a fixed query set (rank-free).
 fn snapshot(env: &Env, index: &Path) -> Result<String, String> {
@@ -95,7 +122,12 @@ fn snapshot(env: &Env, index: &Path) -> Result<String, String> {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|h| format!("{}|{}|{}", h["episode"], h["start_seconds"], h["chapter_title"]))
+            .map(|h| {
+                format!(
+                    "{}|{}|{}",
+                    h["episode"], h["start_seconds"], h["chapter_title"]
+                )
+            })
             .collect();
         parts.push(format!("{q}: {} {hits:?}", v["total"]));
     }
@@ -124,10 +156,9 @@ fn spawn_index(env: &Env, notes: &Path, index: &Path) -> Child {
 
 /// Files in an index directory that no segment of its `meta.json` refers to.
 fn leftovers(index: &Path) -> Vec<String> {
-    let meta: Value = serde_json::from_str(
-        &std::fs::read_to_string(index.join("meta.json")).expect("meta.json"),
-    )
-    .expect("meta json");
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(index.join("meta.json")).expect("meta.json"))
+            .expect("meta json");
     let live: BTreeSet<String> = meta["segments"]
         .as_array()
         .into_iter()
@@ -208,11 +239,20 @@ fn killed_index_runs_leave_the_old_or_the_new_index_never_a_mix() {
         } else if got == fx.after {
             new += 1;
         } else {
-            panic!("a killed run left a mixed index:\n{got}\n--- before:\n{}\n--- after:\n{}", fx.before, fx.after);
+            panic!(
+                "a killed run left a mixed index:\n{got}\n--- before:\n{}\n--- after:\n{}",
+                fx.before, fx.after
+            );
         }
     }
-    eprintln!("kill trials: 20 (old state {old}, new state {new}); full run {:?}", fx.full_run);
-    assert!(old > 0, "no kill landed before the commit; the window is off");
+    eprintln!(
+        "kill trials: 20 (old state {old}, new state {new}); full run {:?}",
+        fx.full_run
+    );
+    assert!(
+        old > 0,
+        "no kill landed before the commit; the window is off"
+    );
     // A normal run then completes and leaves no files from the killed runs behind.
     fx.env
         .cmd(&["index", "-q"])
@@ -248,7 +288,10 @@ fn readers_during_a_write_see_the_old_or_the_new_index() {
     }
     assert!(child.wait().expect("wait").success());
     assert_eq!(snapshot(&fx.env, &live).expect("snapshot"), fx.after);
-    eprintln!("readers during a write: {} saw the old index, {} the new", seen.0, seen.1);
+    eprintln!(
+        "readers during a write: {} saw the old index, {} the new",
+        seen.0, seen.1
+    );
 }
 
 #[test]
@@ -275,7 +318,10 @@ fn a_second_writer_exits_at_once_or_waits_with_wait() {
     let first_done = first.try_wait().expect("wait").is_some();
     if !first_done {
         assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(err.contains("being updated by another podseek process"), "{err}");
+        assert!(
+            err.contains("being updated by another podseek process"),
+            "{err}"
+        );
     }
     let waited = fx
         .env
@@ -285,7 +331,11 @@ fn a_second_writer_exits_at_once_or_waits_with_wait() {
         .arg(&live)
         .output()
         .expect("runs");
-    assert!(waited.status.success(), "{}", String::from_utf8_lossy(&waited.stderr));
+    assert!(
+        waited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&waited.stderr)
+    );
     assert!(first.wait().expect("wait").success());
     assert_eq!(snapshot(&fx.env, &live).expect("snapshot"), fx.after);
 }

@@ -76,17 +76,16 @@ fn json_hit_has_the_contract_shape() {
 #[test]
 fn all_words_are_required_and_or_not_phrases_work() {
     let env = Env::new();
-    let both = env.json(&["search", "garbage collection", "--limit", "100"], 0);
+    // (No synonyms for these words: every hit has both, or a form of them.)
+    let both = env.json(&["search", "syntax highlighting", "--limit", "100"], 0);
+    assert!(both["total"].as_u64().unwrap_or(0) >= 2, "{both}");
     for h in both["hits"].as_array().into_iter().flatten() {
         let text = format!(
             "{} {} {} {}",
             h["chapter_title"], h["section"], h["episode_title"], h["snippet"]
         )
         .to_lowercase();
-        assert!(
-            text.contains("garbage") && text.contains("collection"),
-            "{h}"
-        );
+        assert!(text.contains("syntax") && text.contains("highlight"), "{h}");
     }
     let or = env.json(&["search", "uvloop OR memoization"], 0);
     assert_eq!(or["total"], 3, "{or}");
@@ -258,4 +257,356 @@ fn index_location_precedence_flag_then_env_then_default() {
     assert!(out.status.success());
     assert!(by_flag.join("meta.json").is_file());
     assert!(!env.path().join("index").exists());
+}
+
+/// An index in `env` of these show notes (one podcast, `Episode 1`), built through the binary.
+fn notes(env: &Env, chapters: &[&str]) {
+    let mut text = String::from("Episode 1: Down Under\nWe talk about Australia.\n");
+    for (i, c) in chapters.iter().enumerate() {
+        text.push_str(&format!("(00:{:02}:00) {c}\n", i));
+    }
+    env.write("notes/one.txt", &text);
+    env.cmd(&["index", "notes", "-q"]).assert().success();
+}
+
+fn titles(v: &Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| {
+            h["chapter_title"]
+                .as_str()
+                .unwrap_or("[episode]")
+                .to_string()
+        })
+        .collect()
+}
+
+/// The highlighted parts of a hit's snippet.
+fn marked(hit: &Value) -> Vec<String> {
+    let snippet = hit["snippet"].as_str().unwrap_or("");
+    hit["highlights"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let (a, b) = (r[0].as_u64()? as usize, r[1].as_u64()? as usize);
+            snippet.get(a..b).map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn identifiers_match_whole_and_in_parts() {
+    let env = Env::new();
+    for (q, title) in [
+        ("remote_exec", "sys.remote_exec()"),
+        ("sys.remote_exec()", "sys.remote_exec()"),
+        ("int64", "PyLong_FromInt64"),
+        ("from int64", "PyLong_FromInt64"),
+        ("getrefcount", "sys.getrefcount()"),
+        ("PEP 768", "PEP 768 and 758 landed"),
+        ("PEP768", "PEP 768 and 758 landed"),
+        ("pep-768", "PEP 768 and 758 landed"),
+        ("filterfalse", "fnmatch.filterfalse()"),
+    ] {
+        let v = env.json(&["search", q], 0);
+        assert_eq!(v["hits"][0]["chapter_title"], title, "{q}: {v}");
+    }
+    let v = env.json(&["search", "int64"], 0);
+    assert_eq!(marked(&v["hits"][0]), ["Int64"], "{v}");
+    // Versions stay whole: 3.14 is not 3.13, and 3 alone does not find 3.14.
+    let v = env.json(&["search", "3.14", "--limit", "100"], 0);
+    assert!(titles(&v).iter().all(|t| !t.contains("3.13")), "{v}");
+    assert!(
+        v["hits"][0]["episode_title"]
+            .as_str()
+            .is_some_and(|t| t.contains("3.14"))
+    );
+}
+
+#[test]
+fn typos_match_below_exact_words_and_are_highlighted() {
+    let env = Env::new();
+    let v = env.json(&["search", "memoisation"], 0);
+    assert_eq!(
+        v["hits"][0]["chapter_title"], "Memoization in the PEG parser",
+        "{v}"
+    );
+    assert_eq!(marked(&v["hits"][0]), ["Memoization"]);
+    let v = env.json(&["search", "uvlop"], 0);
+    assert_eq!(v["hits"][0]["chapter_title"], "uvloop", "{v}");
+
+    let env = Env::new();
+    notes(&env, &["Combat training", "Wombat facts", "Numbat"]);
+    let v = env.json(&["search", "wombat"], 0);
+    assert_eq!(titles(&v), ["Wombat facts", "Combat training"], "{v}");
+    assert_eq!(marked(&v["hits"][1]), ["Combat"]);
+    // Short words and numbers get no typos.
+    env.json(&["search", "numbit"], 0);
+    env.json(&["search", "nmbt"], 1);
+}
+
+#[test]
+fn stems_and_prefixes_rank_below_the_exact_word() {
+    let env = Env::new();
+    notes(
+        &env,
+        &[
+            "Collections module",
+            "Collection tricks",
+            "Asyncio deep dive",
+            "Async basics",
+        ],
+    );
+    let v = env.json(&["search", "collection"], 0);
+    assert_eq!(
+        titles(&v),
+        ["Collection tricks", "Collections module"],
+        "{v}"
+    );
+    assert_eq!(marked(&v["hits"][1]), ["Collections"]);
+    // The last word is also a prefix, below whole words; with a space after it, it is not.
+    let v = env.json(&["search", "async"], 0);
+    assert_eq!(titles(&v), ["Async basics", "Asyncio deep dive"], "{v}");
+    let v = env.json(&["search", "async "], 0);
+    assert_eq!(titles(&v), ["Async basics"], "{v}");
+    let v = env.json(&["search", "wom"], 1);
+    assert_eq!(v["total"], 0);
+    let v = Env::new().json(&["search", "uvl"], 0);
+    assert_eq!(v["hits"][0]["chapter_title"], "uvloop", "{v}");
+}
+
+#[test]
+fn synonyms_work_both_ways_and_are_highlighted() {
+    let env = Env::new();
+    let v = env.json(&["search", "GC", "--limit", "5"], 0);
+    let t = titles(&v);
+    assert!(
+        t.contains(&"PART 1: GARBAGE COLLECTION".to_string()),
+        "{t:?}"
+    );
+    assert!(t.contains(&"GC in free threading".to_string()), "{t:?}");
+    let part = v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["chapter_title"] == "PART 1: GARBAGE COLLECTION");
+    assert_eq!(
+        part.map(marked),
+        Some(vec!["GARBAGE".to_string(), "COLLECTION".to_string()])
+    );
+    let v = env.json(&["search", "garbage collection", "--limit", "100"], 0);
+    assert!(
+        titles(&v).contains(&"Incremental GC is now actually in".to_string()),
+        "{v}"
+    );
+    let v = env.json(&["search", "global interpreter lock"], 0);
+    let gil = v["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|h| h["episode"] == 9)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(marked(&gil), ["GIL"], "{v}");
+    let v = env.json(&["search", "GIL"], 0);
+    assert!(
+        v["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|h| h["episode"] == 13),
+        "{v}"
+    );
+    let v = env.json(&["search", "nogil", "--limit", "100"], 0);
+    assert!(v["total"].as_u64().unwrap_or(0) >= 10, "{v}");
+    let v = env.json(&["search", "refcount", "--limit", "100"], 0);
+    assert!(
+        titles(&v).contains(&"Avoiding reference counting".to_string()),
+        "{v}"
+    );
+}
+
+#[test]
+fn user_synonyms_from_a_file_and_from_podcast_toml() {
+    let env = Env::new();
+    notes(&env, &["Wombat facts", "Numbat"]);
+    env.json(&["search", "marsupial"], 1);
+    env.write("syn.txt", "# mine\nmarsupial, wombat, pouched mammal\n");
+    let v = env.json(&["search", "marsupial", "--synonyms", "syn.txt"], 0);
+    assert_eq!(titles(&v), ["Wombat facts"], "{v}");
+    let v = env.json(&["search", "pouched mammal", "--synonyms", "syn.txt"], 0);
+    assert_eq!(titles(&v), ["Wombat facts"], "{v}");
+    env.write("bad.txt", "marsupial, wombat\n\nlonely\n");
+    let (code, _, err) = env.run(&["search", "x", "--synonyms", "bad.txt"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.txt:3:") && err.contains("one term"),
+        "{err}"
+    );
+    let (code, _, err) = env.run(&["search", "x", "--synonyms", "missing.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.txt"), "{err}");
+
+    // In podcast.toml: stored in the index at `index` time, replaced when the file changes.
+    env.write(
+        "notes/podcast.toml",
+        "name = \"Zoo\"\nsynonyms = [\"numbat, banded anteater\"]\n",
+    );
+    env.cmd(&["index", "notes", "-q"]).assert().success();
+    let v = env.json(&["search", "banded anteater"], 0);
+    assert_eq!(titles(&v), ["Numbat"], "{v}");
+    env.write("notes/zoo.txt", "numbat, termite eater\n");
+    env.write(
+        "notes/podcast.toml",
+        "name = \"Zoo\"\nsynonyms = \"zoo.txt\"\n",
+    );
+    env.cmd(&["index", "notes", "-q"]).assert().success();
+    env.json(&["search", "banded anteater"], 1);
+    env.json(&["search", "termite eater"], 0);
+    env.write(
+        "notes/podcast.toml",
+        "name = \"Zoo\"\nsynonyms = [\"numbat\"]\n",
+    );
+    let (code, _, err) = env.run(&["index", "notes"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("podcast.toml") && err.contains("synonyms[0]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_part_and_its_chapters_come_before_other_mentions() {
+    let env = Env::new();
+    let v = env.json(&["search", "garbage collection", "--limit", "8"], 0);
+    let hits = v["hits"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        hits[0]["chapter_title"], "PART 1: GARBAGE COLLECTION",
+        "{v}"
+    );
+    for h in &hits {
+        assert_eq!(h["episode"], 21, "{h}");
+        assert!(
+            h["section"] == "PART 1: GARBAGE COLLECTION"
+                || h["chapter_title"] == "PART 1: GARBAGE COLLECTION",
+            "{h}"
+        );
+    }
+}
+
+#[test]
+fn highlights_are_coloured_only_when_asked() {
+    let env = Env::new();
+    let (_, out, _) = env.run(&["search", "PyGC_Head", "--color", "always"]);
+    assert!(out.contains("\x1b[1;33mPyGC_Head\x1b[0m"), "{out:?}");
+    let out = env
+        .cmd(&["search", "PyGC_Head", "--color", "auto"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+    let v = env.json(&["search", "PyGC_Head"], 0);
+    assert_eq!(marked(&v["hits"][0]), ["PyGC_Head"]);
+    assert_eq!(v["hits"][0]["matched_field"], "chapter_title");
+    // A description match gives a fragment of the description with the word marked.
+    let v = env.json(&["search", "barrier"], 0);
+    assert_eq!(v["hits"][0]["matched_field"], "description");
+    assert_eq!(marked(&v["hits"][0]), ["barrier"]);
+}
+
+#[test]
+fn questions_drop_the_words_that_match_nothing() {
+    let env = Env::new();
+    let q = "what did they say about immortal objects";
+    let v = env.json(&["search", q], 0);
+    assert_eq!(v["hits"][0]["chapter_title"], "Immortal objects", "{v}");
+    let dropped: Vec<&str> = v["dropped"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        dropped.contains(&"what") && !dropped.contains(&"immortal"),
+        "{dropped:?}"
+    );
+    let (code, _, err) = env.run(&["search", "xylophone uvloop"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("searched without \"xylophone\""), "{err}");
+    let v = env.json(&["search", "xylophone uvloop"], 0);
+    assert_eq!(v["dropped"], serde_json::json!(["xylophone"]));
+    assert_eq!(v["hits"][0]["chapter_title"], "uvloop");
+    // Nothing is dropped when every word matches, and nothing found drops nothing.
+    assert_eq!(
+        env.json(&["search", "uvloop"], 0)["dropped"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["search", "xylophone marimba"], 1)["dropped"],
+        serde_json::json!([])
+    );
+    // Excluded words are never dropped.
+    env.json(&["search", "memoization -parser"], 1);
+}
+
+#[test]
+fn field_prefixes_filter_and_unknown_ones_are_words() {
+    let env = Env::new();
+    let v = env.json(&["search", "episode:21 OUTRO"], 0);
+    assert_eq!(v["total"], 1, "{v}");
+    let v = env.json(&["search", "podcast:core.py uvloop"], 0);
+    assert_eq!(v["total"], 1, "{v}");
+    env.json(&["search", "podcast:other uvloop"], 1);
+    let v = env.json(&["search", "title:parser", "--limit", "100"], 0);
+    for h in v["hits"].as_array().into_iter().flatten() {
+        let text = format!("{} {}", h["chapter_title"], h["episode_title"]).to_lowercase();
+        assert!(text.contains("parser"), "{h}");
+    }
+    let v = env.json(&["search", "section:garbage refcounting"], 0);
+    assert_eq!(
+        v["hits"][0]["chapter_title"], "The big problem with refcounting",
+        "{v}"
+    );
+    for q in [
+        "foo:uvloop",
+        "uvloop AND",
+        "OR uvloop",
+        "uvloop ((",
+        "\"uvloop\" -",
+        "NOT NOT uvloop",
+    ] {
+        let v = env.json(&["search", q], 0);
+        assert_eq!(v["hits"][0]["chapter_title"], "uvloop", "{q}: {v}");
+    }
+    let v = env.json(&["search", "title:\"new parser\""], 0);
+    assert_eq!(v["hits"][0]["episode"], 8, "{v}");
+}
+
+#[test]
+fn which_episode_questions_rank_episodes() {
+    let env = Env::new();
+    let v = env.json(
+        &[
+            "search",
+            "which episode is about the new parser",
+            "--by-episode",
+        ],
+        0,
+    );
+    assert_eq!(v["episodes"][0]["episode"], 8, "{v}");
+    let v = env.json(&["search", "the old parser", "--by-episode"], 0);
+    let eps: Vec<&Value> = v["episodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["episode"])
+        .collect();
+    assert!(eps.iter().take(2).any(|e| **e == 7), "{eps:?}");
+    // An episode found only by its description counts as a whole.
+    let v = env.json(&["search", "interning", "--by-episode"], 0);
+    assert_eq!(v["episodes"][0]["episode"], 12, "{v}");
+    assert_eq!(v["episodes"][0]["hits"][0]["chapter_title"], Value::Null);
 }

@@ -1,29 +1,30 @@
 //! Queries → ranked chapter and episode hits with jump-to times and highlighted snippets.
+//!
+//! [`query`] parses what people type, [`plan`] turns it into tantivy queries (stems, synonyms,
+//! typos, prefixes), [`rank`] groups hits by episode, [`snippet`] marks what matched.
+
+pub mod plan;
+pub mod query;
+pub mod rank;
+pub mod snippet;
+pub mod synonyms;
 
 use crate::error::{Error, Result};
 use crate::index::PodIndex;
 use crate::model::{Chapter, Episode, format_hms};
+use plan::{Highlight, Plan, Planner};
+use snippet::Highlighter;
 use std::collections::HashMap;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser};
+use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
-use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
 pub use crate::query_guard::MAX_QUERY_BYTES;
 /// Most hits one search returns; larger `--limit` values are capped to it.
 pub const MAX_LIMIT: usize = 10_000;
 /// Hits listed under each episode with `--by-episode`.
 pub const HITS_PER_EPISODE: usize = 5;
-
-/// Field weights: a match in a chapter title counts most, then section and episode title, then
-/// the description.
-const BOOSTS: [(&str, f32); 4] = [
-    ("chapter_title", 3.0),
-    ("section", 1.5),
-    ("episode_title", 1.5),
-    ("description", 1.0),
-];
 
 /// What to search for and how much to return.
 #[derive(Debug, Clone)]
@@ -94,6 +95,8 @@ pub struct SearchResult {
     pub query: String,
     /// How many documents matched in all.
     pub total: usize,
+    /// Words left out because no result had every word (they matched nothing, or too little).
+    pub dropped: Vec<String>,
     /// The best hits, best first.
     pub hits: Vec<Hit>,
 }
@@ -120,6 +123,8 @@ pub struct GroupedResult {
     pub query: String,
     /// How many documents matched in all (as in a plain search).
     pub total: usize,
+    /// Words left out, as in a plain search.
+    pub dropped: Vec<String>,
     /// Episodes, best first.
     pub episodes: Vec<EpisodeGroup>,
 }
@@ -133,81 +138,142 @@ fn validate(query: &str, opts: &SearchOptions) -> Result<String> {
     Ok(safe)
 }
 
-/// Fields a query may name with `field:word`.
-const QUERY_FIELDS: [&str; 4] = ["chapter_title", "section", "episode_title", "description"];
-
-static FIELD_PREFIX: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r"([\p{L}\p{N}_.\-]*):").expect("valid regex"));
-
-/// Turns `word:` prefixes that name no field into plain words, so `uvloop:` or `PEP:768` search
-/// their words instead of being dropped as an unknown field.
-fn plain_colons(query: &str) -> String {
-    FIELD_PREFIX
-        .replace_all(query, |c: &regex::Captures| {
-            let name = &c[1];
-            if QUERY_FIELDS.contains(&name) {
-                c[0].to_string()
-            } else {
-                format!("{name} ")
-            }
-        })
-        .into_owned()
+/// What a query found, before its hits are rendered.
+struct Found {
+    total: usize,
+    top: Vec<(f32, DocAddress)>,
+    dropped: Vec<String>,
+    highlight: Highlight,
 }
 
-/// A compiled query plus what is needed to render its hits.
-struct Prepared {
-    query: Box<dyn Query>,
-    snippets: Vec<(&'static str, Field, SnippetGenerator)>,
+fn top_docs(
+    searcher: &Searcher,
+    q: &dyn Query,
+    fetch: usize,
+) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+    Ok(searcher.search(q, &(Count, TopDocs::with_limit(fetch).order_by_score()))?)
 }
 
-fn prepare(
+/// How a search matched: which units were required, or whether any of them sufficed.
+struct Matched {
+    total: usize,
+    top: Vec<(f32, DocAddress)>,
+    /// Units left out of the query.
+    dropped: Vec<usize>,
+}
+
+/// Runs the plan; when no document has every unit, retries Meilisearch-style: without the units
+/// that match nothing, then without asking words (`what`, `about`), and last with any of the
+/// remaining units, documents with more (and rarer) of them first.
+fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
+    let all: Vec<usize> = (0..plan.units.len()).collect();
+    let (total, top) = top_docs(searcher, &*plan.query(&all), fetch)?;
+    let found = |total, top, keep: &[usize]| Matched {
+        total,
+        top,
+        dropped: (0..plan.units.len())
+            .filter(|i| !keep.contains(i))
+            .collect(),
+    };
+    if total > 0 || all.len() < 2 {
+        return Ok(found(total, top, &all));
+    }
+    let counts: Vec<usize> = all
+        .iter()
+        .map(|&i| searcher.search(&*plan.query(&[i]), &Count))
+        .collect::<tantivy::Result<_>>()?;
+    let mut keep: Vec<usize> = all.iter().copied().filter(|&i| counts[i] > 0).collect();
+    if keep.is_empty() {
+        return Ok(found(0, vec![], &all));
+    }
+    if keep.len() < all.len() {
+        let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
+        if total > 0 {
+            return Ok(found(total, top, &keep));
+        }
+    }
+    if keep.iter().any(|&i| !plan.units[i].stop) && keep.iter().any(|&i| plan.units[i].stop) {
+        keep.retain(|&i| !plan.units[i].stop);
+        let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
+        if total > 0 {
+            return Ok(found(total, top, &keep));
+        }
+    }
+    let (total, top) = top_docs(searcher, &*plan.query_any(&keep), fetch)?;
+    // What the best hit lacks is what the user is told was left out.
+    let best = top.first().map(|(_, a)| *a);
+    let in_best: Vec<usize> = keep
+        .iter()
+        .copied()
+        .filter(|&i| best.is_some_and(|a| matches(searcher, &*plan.units[i].query, a)))
+        .collect();
+    Ok(found(total, top, &in_best))
+}
+
+/// Whether `q` matches the document at `addr`.
+fn matches(searcher: &Searcher, q: &dyn Query, addr: DocAddress) -> bool {
+    let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+    let Ok(mut scorer) = q
+        .weight(scoring)
+        .and_then(|w| w.scorer(searcher.segment_reader(addr.segment_ord), 1.0))
+    else {
+        return false;
+    };
+    // A fresh scorer sits on its first match; `seek` must not go backwards.
+    scorer.doc() <= addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id
+}
+
+fn find(
     idx: &PodIndex,
     searcher: &Searcher,
     text: &str,
     opts: &SearchOptions,
-) -> Result<Prepared> {
-    let f = &idx.fields;
-    let fields = vec![f.chapter_title, f.section, f.episode_title, f.description];
-    let mut parser = QueryParser::for_index(&idx.index, fields);
-    parser.set_conjunction_by_default();
-    for (name, boost) in BOOSTS {
-        if let Ok(field) = idx.index.schema().get_field(name) {
-            parser.set_field_boost(field, boost);
-        }
-    }
-    // Lenient: a stray quote or colon still searches the words around it.
-    let (user_query, _errors) = parser.parse_query_lenient(&plain_colons(text));
-    let mut snippets = Vec::new();
-    for (name, field) in [
-        ("chapter_title", f.chapter_title),
-        ("section", f.section),
-        ("episode_title", f.episode_title),
-        ("description", f.description),
-    ] {
-        let mut generator = SnippetGenerator::create(searcher, &*user_query, field)?;
-        generator.set_max_num_chars(160);
-        snippets.push((name, field, generator));
-    }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user_query)];
+    fetch: usize,
+) -> Result<Found> {
+    let safe = validate(text, opts)?;
+    let clauses = query::parse(&safe);
+    let mut filters = Vec::new();
     if let Some(n) = opts.episode {
-        clauses.push((Occur::Must, idx.number_filter(n)));
+        filters.push(idx.number_filter(n));
     }
     if let Some(p) = &opts.podcast {
-        clauses.push((Occur::Must, idx.podcast_filter(p)));
+        filters.push(idx.podcast_filter(p));
     }
-    let query: Box<dyn Query> = if clauses.len() == 1 {
-        clauses.remove(0).1
+    let filters = filters
+        .into_iter()
+        .map(|q| Box::new(tantivy::query::BoostQuery::new(q, 0.0)) as Box<dyn Query>)
+        .collect();
+    let plan = Planner::new(idx, searcher, &idx.synonyms).plan(&clauses, filters)?;
+    if plan.units.is_empty() {
+        return Ok(Found {
+            total: 0,
+            top: vec![],
+            dropped: vec![],
+            highlight: plan.highlight,
+        });
+    }
+    let m = relaxed(searcher, &plan, fetch.clamp(1, MAX_LIMIT))?;
+    let dropped = if m.total == 0 {
+        vec![]
     } else {
-        Box::new(BooleanQuery::new(clauses))
+        m.dropped
+            .iter()
+            .map(|&i| plan.units[i].label.clone())
+            .collect()
     };
-    Ok(Prepared { query, snippets })
+    Ok(Found {
+        total: m.total,
+        top: m.top,
+        dropped,
+        highlight: plan.highlight,
+    })
 }
 
 /// Turns one scored document into a hit.
 struct Renderer<'a> {
     idx: &'a PodIndex,
     searcher: &'a Searcher,
-    prepared: &'a Prepared,
+    highlighter: Highlighter,
     episodes: HashMap<String, Episode>,
 }
 
@@ -227,32 +293,25 @@ impl Renderer<'_> {
         Ok(ep)
     }
 
-    fn snippet(&self, texts: &[(&'static str, &str)]) -> (String, Vec<[usize; 2]>, &'static str) {
+    /// The first field (in order) with a match, as a fragment; else the first field's text.
+    fn snippet(
+        &mut self,
+        texts: &[(&'static str, &str)],
+    ) -> (String, Vec<[usize; 2]>, &'static str) {
         for (name, text) in texts {
             if text.is_empty() {
                 continue;
             }
-            let Some((_, _, generator)) = self.prepared.snippets.iter().find(|(n, _, _)| n == name)
-            else {
-                continue;
-            };
-            let s: Snippet = generator.snippet(text);
-            if !s.highlighted().is_empty() {
-                // Mark a fragment cut out of a longer text with ellipses.
-                let range = s.fragment_range();
-                let lead = if range.start > 0 { "…" } else { "" };
-                let tail = if range.end < text.len() { "…" } else { "" };
-                let shift = lead.len();
-                let ranges = s
-                    .highlighted()
-                    .iter()
-                    .map(|r| [r.start + shift, r.end + shift])
-                    .collect();
-                return (format!("{lead}{}{tail}", s.fragment()), ranges, name);
+            if let Some(f) = self.highlighter.fragment(text) {
+                return (f.text, f.highlights, name);
             }
         }
         let (name, text) = texts.first().copied().unwrap_or(("chapter_title", ""));
-        (crate::notes::meta::truncate_words(text, 160), vec![], name)
+        (
+            crate::notes::meta::truncate_words(text, snippet::MAX_CHARS),
+            vec![],
+            name,
+        )
     }
 
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
@@ -314,42 +373,26 @@ impl Renderer<'_> {
     }
 }
 
-/// Runs the query and renders up to `fetch` hits; returns them with the total match count.
-fn run(
-    idx: &PodIndex,
-    text: &str,
-    opts: &SearchOptions,
-    fetch: usize,
-) -> Result<(usize, Vec<Hit>)> {
-    let safe = validate(text, opts)?;
+/// Ranked hits for a query.
+pub fn search(idx: &PodIndex, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
     let searcher = idx.searcher();
-    let prepared = prepare(idx, &searcher, &safe, opts)?;
-    let fetch = fetch.clamp(1, MAX_LIMIT);
-    let (total, top) = searcher.search(
-        &*prepared.query,
-        &(Count, TopDocs::with_limit(fetch).order_by_score()),
-    )?;
+    let found = find(idx, &searcher, text, opts, opts.limit)?;
     let mut r = Renderer {
         idx,
         searcher: &searcher,
-        prepared: &prepared,
+        highlighter: Highlighter::new(found.highlight),
         episodes: HashMap::new(),
     };
-    let mut hits = Vec::with_capacity(top.len());
-    for (i, (score, addr)) in top.into_iter().enumerate() {
+    let mut hits = Vec::with_capacity(found.top.len());
+    for (i, (score, addr)) in found.top.into_iter().enumerate() {
         let mut h = r.hit(score, addr)?;
         h.rank = i + 1;
         hits.push(h);
     }
-    Ok((total, hits))
-}
-
-/// Ranked hits for a query.
-pub fn search(idx: &PodIndex, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
-    let (total, hits) = run(idx, text, opts, opts.limit)?;
     Ok(SearchResult {
         query: text.to_string(),
-        total,
+        total: found.total,
+        dropped: found.dropped,
         hits,
     })
 }
@@ -360,46 +403,39 @@ pub fn search_by_episode(
     text: &str,
     opts: &SearchOptions,
 ) -> Result<GroupedResult> {
+    let searcher = idx.searcher();
     let fetch = opts.limit.saturating_mul(HITS_PER_EPISODE * 4).max(200);
-    let (total, hits) = run(idx, text, opts, fetch)?;
-    let mut groups: Vec<EpisodeGroup> = Vec::new();
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut extra: Vec<f32> = Vec::new();
-    for h in hits {
-        match at.get(&h.key) {
-            Some(&i) => {
-                extra[i] += h.score;
-                if groups[i].hits.len() < HITS_PER_EPISODE {
-                    groups[i].hits.push(h);
-                }
-            }
-            None => {
-                at.insert(h.key.clone(), groups.len());
-                extra.push(0.0);
-                groups.push(EpisodeGroup {
-                    podcast: h.podcast.clone(),
-                    episode: h.episode,
-                    episode_title: h.episode_title.clone(),
-                    score: h.score,
-                    hits: vec![h],
-                });
-            }
-        }
-    }
-    for (g, e) in groups.iter_mut().zip(&extra) {
-        g.score += 0.1 * e;
-    }
-    groups.sort_by(|a, b| b.score.total_cmp(&a.score));
-    groups.truncate(opts.limit.min(MAX_LIMIT));
-    for g in &mut groups {
-        for (i, h) in g.hits.iter_mut().enumerate() {
+    let found = find(idx, &searcher, text, opts, fetch)?;
+    let groups = rank::group(&searcher, &found.top)?;
+    let mut r = Renderer {
+        idx,
+        searcher: &searcher,
+        highlighter: Highlighter::new(found.highlight),
+        episodes: HashMap::new(),
+    };
+    let mut episodes = Vec::new();
+    for g in groups.iter().take(opts.limit.min(MAX_LIMIT)) {
+        let mut hits = Vec::new();
+        for (i, &m) in g.members.iter().take(HITS_PER_EPISODE).enumerate() {
+            let (score, addr) = found.top[m];
+            let mut h = r.hit(score, addr)?;
             h.rank = i + 1;
+            hits.push(h);
         }
+        let Some(first) = hits.first() else { continue };
+        episodes.push(EpisodeGroup {
+            podcast: first.podcast.clone(),
+            episode: first.episode,
+            episode_title: first.episode_title.clone(),
+            score: g.score,
+            hits,
+        });
     }
     Ok(GroupedResult {
         query: text.to_string(),
-        total,
-        episodes: groups,
+        total: found.total,
+        dropped: found.dropped,
+        episodes,
     })
 }
 
@@ -469,14 +505,6 @@ pub fn chapter_at(ep: &Episode, seconds: u64) -> AtResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn colons_that_name_no_field_become_spaces() {
-        assert_eq!(plain_colons("uvloop:"), "uvloop ");
-        assert_eq!(plain_colons("PEP:768"), "PEP 768");
-        assert_eq!(plain_colons("section:garbage"), "section:garbage");
-        assert_eq!(plain_colons(":"), " ");
-    }
 
     #[test]
     fn times() {

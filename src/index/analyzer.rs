@@ -1,0 +1,673 @@
+//! Code-aware text analysis: identifiers are indexed whole and in their parts, numbers stay whole.
+//!
+//! `sys.remote_exec()` gives `sys.remote_exec` plus `sys`, `remote_exec`, `remote`, `exec`;
+//! `PyGC_Head` gives `pygc_head`, `pygc`, `py`, `gc`, `head`; `3.14` stays `3.14`; `PEP 768`,
+//! `PEP768` and `pep-768` all give `pep768`. A whole token sits at the position of its first part
+//! and parts take consecutive positions, so phrases over the parts still match.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Tokens longer than this many bytes are dropped (base64 blobs, URLs gone wrong).
+const MAX_TOKEN_BYTES: usize = 60;
+/// `PEP 768`: a short word followed by a number is also indexed joined (`pep768`).
+const JOIN_MAX_LETTERS: usize = 6;
+/// Longest number joined to the word before it.
+const JOIN_MAX_DIGITS: usize = 6;
+
+/// One token as the splitter sees it, before lowercasing and folding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawToken {
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// The token text (original case; `pep-768` already without its hyphen).
+    pub text: String,
+    /// Position in the token stream.
+    pub position: usize,
+    /// The whole compound (`sys.remote_exec`), not one of its parts.
+    pub whole: bool,
+    /// A piece that is split no further (phrases are built from these).
+    pub leaf: bool,
+    /// A `PEP 768` → `pep768` join of two compounds.
+    pub joined: bool,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '-' | '/' | '\'' | '’')
+}
+
+/// Byte ranges of the compounds in `text`: word characters joined by `.`, `-`, `/`, `'` or `::`.
+fn compounds(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let start = chars[i].0;
+        let mut j = i;
+        loop {
+            while j < chars.len() && is_word_char(chars[j].1) {
+                j += 1;
+            }
+            // A joiner (or `::`) continues the compound only when a word character follows.
+            let skip = match chars.get(j) {
+                Some((_, ':')) if matches!(chars.get(j + 1), Some((_, ':'))) => 2,
+                Some((_, c)) if is_joiner(*c) => 1,
+                _ => 0,
+            };
+            if skip > 0 && chars.get(j + skip).is_some_and(|(_, c)| is_word_char(*c)) {
+                j += skip;
+            } else {
+                break;
+            }
+        }
+        let end = chars.get(j).map_or(text.len(), |(b, _)| *b);
+        out.push((start, end));
+        i = j;
+    }
+    out
+}
+
+/// Whether `s` is a number: digits, possibly with dots between digits (`3.14`, `1.2.3`).
+fn is_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+}
+
+/// A word with nothing to split: letters only, in one case or capitalised (most prose).
+fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    if !first.is_alphabetic() {
+        return false;
+    }
+    let rest = chars.as_str();
+    rest.chars().all(|c| c.is_alphabetic() && !c.is_uppercase())
+        || s.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
+}
+
+/// How a piece is cut at each level, coarsest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Joiner,
+    Underscore,
+    Camel,
+    Digit,
+}
+
+impl Level {
+    fn next(self) -> Option<Level> {
+        match self {
+            Level::Joiner => Some(Level::Underscore),
+            Level::Underscore => Some(Level::Camel),
+            Level::Camel => Some(Level::Digit),
+            Level::Digit => None,
+        }
+    }
+}
+
+/// Splits `text[a..b]` at one level; returns the pieces' byte ranges (empty pieces dropped).
+fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
+    let s = &text[a..b];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let push = |from: usize, to: usize, out: &mut Vec<(usize, usize)>| {
+        if to > from {
+            out.push((a + from, a + to));
+        }
+    };
+    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_ascii_digit());
+    let mut k = 0;
+    while k < chars.len() {
+        let (at, c) = chars[k];
+        match level {
+            Level::Joiner => {
+                let sep = if c == ':' && matches!(chars.get(k + 1), Some((_, ':'))) {
+                    2
+                } else if is_joiner(c) && !(c == '.' && k > 0 && digit_at(k - 1) && digit_at(k + 1))
+                {
+                    1
+                } else {
+                    0
+                };
+                if sep > 0 {
+                    push(start, at, &mut out);
+                    k += sep;
+                    start = chars.get(k).map_or(s.len(), |(b, _)| *b);
+                    continue;
+                }
+            }
+            Level::Underscore => {
+                if c == '_' {
+                    push(start, at, &mut out);
+                    start = at + 1;
+                }
+            }
+            Level::Camel => {
+                if k > 0 {
+                    let prev = chars[k - 1].1;
+                    let next = chars.get(k + 1).map(|(_, c)| *c);
+                    let lower_upper = prev.is_lowercase() && c.is_uppercase();
+                    let acronym_end = prev.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(char::is_lowercase);
+                    if lower_upper || acronym_end {
+                        push(start, at, &mut out);
+                        start = at;
+                    }
+                }
+            }
+            Level::Digit => {
+                if k > 0 {
+                    let prev = chars[k - 1].1;
+                    // A dot between digits belongs to the number (`python3.14` → `python`, `3.14`).
+                    let digitish = |c: char, i: usize| {
+                        c.is_ascii_digit() || (c == '.' && i > 0 && digit_at(i - 1))
+                    };
+                    let was = digitish(prev, k - 1);
+                    let is = digitish(c, k);
+                    if was != is && prev.is_alphanumeric() && c.is_alphanumeric() {
+                        push(start, at, &mut out);
+                        start = at;
+                    }
+                }
+            }
+        }
+        k += 1;
+    }
+    push(start, s.len(), &mut out);
+    out
+}
+
+/// The text a compound is indexed under: `pep-768` and `utf-8` lose the hyphen between a letter
+/// and a digit, `’` becomes `'`.
+fn whole_text(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' && i > 0 && i + 1 < chars.len() {
+            let (p, n) = (chars[i - 1], chars[i + 1]);
+            if (p.is_alphabetic() && n.is_ascii_digit())
+                || (p.is_ascii_digit() && n.is_alphabetic())
+            {
+                continue;
+            }
+        }
+        out.push(if c == '’' { '\'' } else { c });
+    }
+    out
+}
+
+/// Emits the parts of `text[a..b]` from `level` down; returns whether it was split at all.
+fn split_parts(
+    text: &str,
+    a: usize,
+    b: usize,
+    level: Level,
+    pos: &mut usize,
+    out: &mut Vec<RawToken>,
+) -> bool {
+    let mut level = Some(level);
+    while let Some(l) = level {
+        let ps = pieces(text, a, b, l);
+        // `__init__` has one piece, smaller than itself: `init` is worth a token too.
+        if ps.len() > 1 || ps.first().is_some_and(|&p| p != (a, b)) {
+            for (pa, pb) in ps {
+                let at = out.len();
+                out.push(RawToken {
+                    start: pa,
+                    end: pb,
+                    text: text[pa..pb].replace('’', "'"),
+                    position: *pos,
+                    whole: false,
+                    leaf: false,
+                    joined: false,
+                });
+                let deeper = match l.next() {
+                    Some(n) if !is_number(&text[pa..pb]) => split_parts(text, pa, pb, n, pos, out),
+                    _ => false,
+                };
+                if !deeper {
+                    out[at].leaf = true;
+                    *pos += 1;
+                }
+            }
+            return true;
+        }
+        level = l.next();
+    }
+    false
+}
+
+/// Splits `text` into whole compounds and their parts, in order.
+pub fn split(text: &str) -> Vec<RawToken> {
+    let mut out = Vec::new();
+    split_into(text, &mut out);
+    out
+}
+
+fn split_into(text: &str, out: &mut Vec<RawToken>) {
+    let mut pos = 0;
+    // The previous compound, when it can start a `PEP 768` join: (start, end, position).
+    let mut joinable: Option<(usize, usize, usize)> = None;
+    for (a, b) in compounds(text) {
+        let s = &text[a..b];
+        if let Some((ja, jb, jpos)) = joinable.take() {
+            let digits = s.len() <= JOIN_MAX_DIGITS && s.bytes().all(|c| c.is_ascii_digit());
+            if digits && jb + 1 == a && text.as_bytes()[jb] == b' ' {
+                out.push(RawToken {
+                    start: ja,
+                    end: b,
+                    text: format!("{}{s}", &text[ja..jb]),
+                    position: jpos,
+                    whole: false,
+                    leaf: false,
+                    joined: true,
+                });
+            }
+        }
+        let at = out.len();
+        out.push(RawToken {
+            start: a,
+            end: b,
+            text: whole_text(s),
+            position: pos,
+            whole: true,
+            leaf: false,
+            joined: false,
+        });
+        let start_pos = pos;
+        let was_split = !is_number(s)
+            && !is_plain_word(s)
+            && split_parts(text, a, b, Level::Joiner, &mut pos, out);
+        if !was_split {
+            out[at].leaf = true;
+            pos += 1;
+        }
+        let letters = s.chars().count();
+        if (2..=JOIN_MAX_LETTERS).contains(&letters) && s.chars().all(char::is_alphabetic) {
+            joinable = Some((a, b, start_pos));
+        }
+    }
+}
+
+/// The splitter as a tantivy tokenizer; its token buffer is reused from one text to the next.
+#[derive(Clone, Default)]
+pub struct CodeTokenizer {
+    tokens: Vec<Token>,
+}
+
+/// The tokens of one text.
+pub struct CodeTokenStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl Tokenizer for CodeTokenizer {
+    type TokenStream<'a> = CodeTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CodeTokenStream<'a> {
+        self.tokens.clear();
+        self.tokens.extend(split(text).into_iter().map(|t| Token {
+            offset_from: t.start,
+            offset_to: t.end,
+            position: t.position,
+            text: t.text,
+            position_length: 1,
+        }));
+        CodeTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for CodeTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Keeps only prose tokens (letters and apostrophes) for the stemmed copy of a field.
+#[derive(Clone, Copy, Default)]
+pub struct ProseOnly;
+
+impl TokenFilter for ProseOnly {
+    type Tokenizer<T: Tokenizer> = ProseOnlyWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> ProseOnlyWrapper<T> {
+        ProseOnlyWrapper { inner }
+    }
+}
+
+/// [`ProseOnly`] around a tokenizer.
+#[derive(Clone)]
+pub struct ProseOnlyWrapper<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ProseOnlyWrapper<T> {
+    type TokenStream<'a> = ProseOnlyStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ProseOnlyStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+/// The token stream of [`ProseOnlyWrapper`].
+pub struct ProseOnlyStream<T> {
+    tail: T,
+}
+
+/// Whether a (lowercased) token is a plain word that stemming makes sense for.
+pub fn is_prose(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_alphabetic)
+        && word.chars().all(|c| c.is_alphabetic() || c == '\'')
+}
+
+impl<T: TokenStream> TokenStream for ProseOnlyStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            if is_prose(&self.tail.token().text) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The analyzer of the exact (unstemmed) text fields.
+pub fn exact() -> TextAnalyzer {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analyzer of the stemmed copies: prose tokens only, English stems.
+pub fn stemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ProseOnly)
+        .filter(Stemmer::default())
+        .build()
+}
+
+thread_local! {
+    static FOLD: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+    static STEM: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::default())
+            .build(),
+    );
+}
+
+/// Lowercases and folds accents the way the index does (`Łukasz` → `lukasz`).
+pub fn fold(text: &str) -> String {
+    FOLD.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut stream = a.token_stream(text);
+        stream.next().map(|t| t.text.clone()).unwrap_or_default()
+    })
+}
+
+/// The English stem of a folded prose word (`collections` → `collect`).
+pub fn stem(word: &str) -> String {
+    STEM.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut stream = a.token_stream(word);
+        stream
+            .next()
+            .map_or_else(|| word.to_string(), |t| t.text.clone())
+    })
+}
+
+/// One word of a query, analyzed like the index analyzes text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// The whole compound, lowercased and folded (`sys.remote_exec`).
+    pub whole: String,
+    /// Its finest parts, in order (`sys`, `remote`, `exec`); just `whole` when it has none.
+    pub leaves: Vec<String>,
+}
+
+impl QueryTerm {
+    /// Whether the term contains a digit (numbers and versions are never fuzzy).
+    pub fn has_digit(&self) -> bool {
+        self.whole.chars().any(|c| c.is_ascii_digit())
+    }
+
+    /// Whether the term is a plain word that has a stem.
+    pub fn is_prose(&self) -> bool {
+        is_prose(&self.whole)
+    }
+}
+
+/// The compounds of a piece of query text, each with its parts.
+pub fn query_terms(text: &str) -> Vec<QueryTerm> {
+    let mut out: Vec<QueryTerm> = Vec::new();
+    for t in split(text) {
+        let folded = fold(&t.text);
+        if folded.is_empty() || folded.len() >= MAX_TOKEN_BYTES {
+            continue;
+        }
+        if t.whole {
+            out.push(QueryTerm {
+                whole: folded.clone(),
+                leaves: Vec::new(),
+            });
+        }
+        if t.leaf
+            && let Some(last) = out.last_mut()
+        {
+            last.leaves.push(folded);
+        }
+    }
+    out
+}
+
+/// The joined form of `PEP 768` when `word` and `number` make one (`pep768`).
+pub fn joined(word: &str, number: &str) -> Option<String> {
+    let letters = word.chars().count();
+    let ok = (2..=JOIN_MAX_LETTERS).contains(&letters)
+        && word.chars().all(char::is_alphabetic)
+        && !number.is_empty()
+        && number.len() <= JOIN_MAX_DIGITS
+        && number.bytes().all(|c| c.is_ascii_digit());
+    ok.then(|| format!("{}{number}", fold(word)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        let mut a = exact();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    fn with_positions(text: &str) -> Vec<(String, usize)> {
+        let mut a = exact();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn identifiers_whole_and_in_parts() {
+        assert_eq!(
+            texts("PyGC_Head"),
+            ["pygc_head", "pygc", "py", "gc", "head"]
+        );
+        assert_eq!(
+            texts("sys.remote_exec()"),
+            ["sys.remote_exec", "sys", "remote_exec", "remote", "exec"]
+        );
+        let t = texts("PyLong_FromInt64");
+        for part in [
+            "pylong_fromint64",
+            "pylong",
+            "py",
+            "long",
+            "fromint64",
+            "from",
+            "int64",
+            "int",
+            "64",
+        ] {
+            assert!(t.contains(&part.to_string()), "{part} in {t:?}");
+        }
+        assert_eq!(texts("tokio::spawn"), ["tokio::spawn", "tokio", "spawn"]);
+        assert_eq!(texts("HTTPServer"), ["httpserver", "http", "server"]);
+    }
+
+    #[test]
+    fn numbers_and_versions_stay_whole() {
+        assert_eq!(texts("Python 3.14."), ["python", "3.14"]);
+        assert_eq!(texts("1.2.3"), ["1.2.3"]);
+        assert_eq!(texts("python3.14"), ["python3.14", "python", "3.14"]);
+    }
+
+    #[test]
+    fn pep_numbers_match_in_every_spelling() {
+        for text in ["PEP 768", "PEP768", "pep-768"] {
+            let t = texts(text);
+            assert!(t.contains(&"pep768".to_string()), "{text}: {t:?}");
+            assert!(
+                t.contains(&"pep".to_string()) && t.contains(&"768".to_string()),
+                "{t:?}"
+            );
+        }
+        assert_eq!(texts("utf-8")[0], "utf8");
+        // A long word and a number are not joined.
+        assert_eq!(texts("Episode 21"), ["episode", "21"]);
+    }
+
+    #[test]
+    fn accents_fold_and_apostrophes_join() {
+        assert_eq!(texts("Łukasz’s"), ["lukasz's", "lukasz", "s"]);
+        assert_eq!(texts("Giménez"), ["gimenez"]);
+    }
+
+    #[test]
+    fn parts_take_consecutive_positions_so_phrases_match() {
+        assert_eq!(
+            with_positions("see sys.remote_exec() now"),
+            [
+                ("see".into(), 0),
+                ("sys.remote_exec".into(), 1),
+                ("sys".into(), 1),
+                ("remote_exec".into(), 2),
+                ("remote".into(), 2),
+                ("exec".into(), 3),
+                ("now".into(), 4),
+            ]
+        );
+        let p = with_positions("free-threading builds");
+        assert_eq!(p[0], ("free-threading".into(), 0));
+        assert_eq!(p[2], ("threading".into(), 1));
+        assert_eq!(p[3], ("builds".into(), 2));
+    }
+
+    #[test]
+    fn offsets_point_at_the_original_text() {
+        let text = "through PyGC_Head";
+        for t in split(text) {
+            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+        }
+        let head = split(text)
+            .into_iter()
+            .find(|t| t.text == "Head")
+            .map(|t| (t.start, t.end));
+        assert_eq!(head, Some((13, 17)));
+    }
+
+    #[test]
+    fn trailing_and_stray_joiners_are_not_part_of_words() {
+        assert_eq!(
+            texts("end. -flag a--b ...x"),
+            ["end", "flag", "a", "b", "x"]
+        );
+        assert_eq!(texts("__init__"), ["__init__", "init"]);
+        assert!(texts("").is_empty());
+        assert!(texts("(){}—!").is_empty());
+    }
+
+    #[test]
+    fn stems_only_prose() {
+        let mut a = stemmed();
+        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14");
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push(t.text.clone());
+        }
+        assert_eq!(out, ["collect", "of", "refcount", "sys", "getrefcount"]);
+    }
+
+    #[test]
+    fn query_terms_keep_the_whole_and_the_leaves() {
+        let t = query_terms("PyGC_Head");
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].whole, "pygc_head");
+        assert_eq!(t[0].leaves, ["py", "gc", "head"]);
+        let t = query_terms("memoisation");
+        assert_eq!(t[0].leaves, ["memoisation"]);
+        assert!(t[0].is_prose() && !t[0].has_digit());
+        assert_eq!(joined("PEP", "768").as_deref(), Some("pep768"));
+        assert_eq!(joined("episode", "21"), None);
+        assert_eq!(stem("collections"), "collect");
+        assert_eq!(fold("Łukasz"), "lukasz");
+    }
+}

@@ -1,0 +1,82 @@
+//! "Which episode?": hits grouped by episode, each episode scored by its best hit plus a damped
+//! sum of the others, so one strong chapter beats many weak mentions but breadth still counts.
+
+use crate::error::Result;
+use std::collections::HashMap;
+use tantivy::{DocAddress, Searcher, TantivyError};
+
+/// Each further hit of an episode adds this fraction of the previous one's weight.
+pub const DAMPING: f32 = 0.5;
+
+/// One episode's hits, by their positions in the ranked list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The episode's key.
+    pub key: String,
+    /// Best hit plus the damped sum of the rest.
+    pub score: f32,
+    /// Positions in the ranked list, best first.
+    pub members: Vec<usize>,
+}
+
+/// An episode's score from its hits' scores, best first.
+pub fn episode_score(scores: &[f32]) -> f32 {
+    let mut total = 0.0;
+    let mut weight = 1.0;
+    for s in scores {
+        total += s * weight;
+        weight *= DAMPING;
+    }
+    total
+}
+
+/// Groups ranked hits by episode (read from the `key` fast field, not the stored documents).
+pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group>> {
+    let mut columns = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut key = String::new();
+    for (i, (_, addr)) in top.iter().enumerate() {
+        let seg = addr.segment_ord;
+        if let std::collections::hash_map::Entry::Vacant(e) = columns.entry(seg) {
+            e.insert(searcher.segment_reader(seg).fast_fields().str("key")?);
+        }
+        key.clear();
+        if let Some(Some(col)) = columns.get(&seg)
+            && let Some(ord) = col.term_ords(addr.doc_id).next()
+        {
+            col.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
+        }
+        match at.get(&key) {
+            Some(&g) => groups[g].members.push(i),
+            None => {
+                at.insert(key.clone(), groups.len());
+                groups.push(Group {
+                    key: key.clone(),
+                    score: 0.0,
+                    members: vec![i],
+                });
+            }
+        }
+    }
+    for g in &mut groups {
+        let scores: Vec<f32> = g.members.iter().map(|&i| top[i].0).collect();
+        g.score = episode_score(&scores);
+    }
+    groups.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breadth_counts_but_less_than_the_best_hit() {
+        assert_eq!(episode_score(&[4.0]), 4.0);
+        assert_eq!(episode_score(&[4.0, 2.0, 2.0]), 4.0 + 1.0 + 0.5);
+        // Many weak mentions never add up to more than twice the best of them.
+        assert!(episode_score(&[1.0; 100]) <= 2.0);
+        assert!(episode_score(&[3.0]) > episode_score(&[1.0; 100]));
+    }
+}

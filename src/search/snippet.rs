@@ -1,0 +1,181 @@
+//! Snippets: the part of a field's text that matched, with the byte ranges of the matched words.
+//!
+//! Built here rather than with tantivy's `SnippetGenerator`, which sees only the terms of exact
+//! term queries: podseek also highlights stems, synonyms, typo and prefix matches.
+
+use super::plan::Highlight;
+use crate::index::analyzer;
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Longest snippet cut out of a longer text, in bytes (about).
+pub const MAX_CHARS: usize = 160;
+
+/// Finds matched words in text.
+pub struct Highlighter {
+    exact: TextAnalyzer,
+    stemmed: TextAnalyzer,
+    terms: Highlight,
+}
+
+/// A fragment of text and the ranges in it to mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The text shown (with `…` where it was cut).
+    pub text: String,
+    /// Byte ranges of `text` that matched, sorted, not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Highlighter {
+    /// A highlighter for these terms.
+    pub fn new(terms: Highlight) -> Self {
+        Highlighter {
+            exact: analyzer::exact(),
+            stemmed: analyzer::stemmed(),
+            terms,
+        }
+    }
+
+    /// Byte ranges of `text` whose tokens are among the terms, merged.
+    pub fn ranges(&mut self, text: &str) -> Vec<[usize; 2]> {
+        let mut found = Vec::new();
+        for (a, set) in [
+            (&mut self.exact, &self.terms.exact),
+            (&mut self.stemmed, &self.terms.stem),
+        ] {
+            if set.is_empty() {
+                continue;
+            }
+            let mut stream = a.token_stream(text);
+            while let Some(t) = stream.next() {
+                if set.contains(&t.text) {
+                    found.push([t.offset_from, t.offset_to]);
+                }
+            }
+        }
+        found.sort_unstable();
+        let mut merged: Vec<[usize; 2]> = Vec::new();
+        for r in found {
+            match merged.last_mut() {
+                Some(last) if r[0] <= last[1] => last[1] = last[1].max(r[1]),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    /// The best fragment of `text`, or None when nothing in it matched.
+    pub fn fragment(&mut self, text: &str) -> Option<Fragment> {
+        let ranges = self.ranges(text);
+        if ranges.is_empty() {
+            return None;
+        }
+        Some(cut(text, &ranges))
+    }
+}
+
+/// Cuts a window of about [`MAX_CHARS`] around the densest run of matches.
+pub fn cut(text: &str, ranges: &[[usize; 2]]) -> Fragment {
+    if text.len() <= MAX_CHARS {
+        return Fragment {
+            text: text.to_string(),
+            highlights: ranges.to_vec(),
+        };
+    }
+    // The window start (at a match) that covers the most matches.
+    let mut best = (0usize, 0usize);
+    for (i, r) in ranges.iter().enumerate() {
+        let covered = ranges[i..]
+            .iter()
+            .take_while(|s| s[1] <= r[0] + MAX_CHARS)
+            .count();
+        if covered > best.1 {
+            best = (i, covered);
+        }
+    }
+    let first = ranges[best.0];
+    // Start a little before the first match, at a word boundary.
+    let mut start = first[0].saturating_sub(30);
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start > 0 {
+        start = text[start..first[0]]
+            .find(char::is_whitespace)
+            .map_or(first[0], |p| start + p + 1);
+    }
+    let mut end = (start + MAX_CHARS).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end < text.len()
+        && let Some(p) = text[start..end].rfind(char::is_whitespace)
+        && start + p > first[1]
+    {
+        end = start + p;
+    }
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < text.len() { "…" } else { "" };
+    let shift = lead.len();
+    let highlights = ranges
+        .iter()
+        .filter(|r| r[0] >= start && r[1] <= end)
+        .map(|r| [r[0] - start + shift, r[1] - start + shift])
+        .collect();
+    Fragment {
+        text: format!("{lead}{}{tail}", text[start..end].trim_end()),
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn highlighter(exact: &[&str], stem: &[&str]) -> Highlighter {
+        Highlighter::new(Highlight {
+            exact: exact.iter().map(|s| s.to_string()).collect(),
+            stem: stem.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    fn marked(f: &Fragment) -> Vec<&str> {
+        f.highlights.iter().map(|[a, b]| &f.text[*a..*b]).collect()
+    }
+
+    #[test]
+    fn identifiers_highlight_whole_and_stems_by_stem() {
+        let mut h = highlighter(&["pygc_head", "py", "gc", "head"], &["collect"]);
+        let f = h
+            .fragment("Solving reference cycles through PyGC_Head and collections")
+            .expect("matches");
+        assert_eq!(marked(&f), ["PyGC_Head", "collections"]);
+        assert!(h.fragment("nothing here").is_none());
+    }
+
+    #[test]
+    fn long_text_is_cut_around_the_matches() {
+        let text = format!(
+            "{} the barrier was broken {}",
+            "word ".repeat(60),
+            "tail ".repeat(60)
+        );
+        let mut h = highlighter(&["barrier"], &[]);
+        let f = h.fragment(&text).expect("matches");
+        assert!(
+            f.text.starts_with('…') && f.text.ends_with('…'),
+            "{}",
+            f.text
+        );
+        assert!(f.text.len() <= MAX_CHARS + 8, "{}", f.text.len());
+        assert_eq!(marked(&f), ["barrier"]);
+    }
+
+    #[test]
+    fn multibyte_text_is_cut_at_char_boundaries() {
+        let text = "ł".repeat(200) + " Łukasz " + &"ą".repeat(200);
+        let mut h = highlighter(&["lukasz"], &[]);
+        let f = h.fragment(&text).expect("matches");
+        assert_eq!(marked(&f), ["Łukasz"]);
+    }
+}
