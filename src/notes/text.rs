@@ -84,12 +84,21 @@ static ANY_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// The first `max` bytes of a text, cut back to a character boundary.
+fn head(text: &str, max: usize) -> &str {
+    let mut at = max.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    &text[..at]
+}
+
 /// Whether a text file of show notes is HTML: it starts with a tag, or it breaks its lines with
 /// at least two HTML line tags outside Markdown code blocks (so a stray `<p>` in a code sample
 /// of Markdown notes does not turn the whole file into HTML).
 pub fn looks_like_html(text: &str) -> bool {
     let start = text.trim_start();
-    if start.starts_with('<') && ANY_MARKUP.is_match(&start[..start.len().min(4096)]) {
+    if start.starts_with('<') && ANY_MARKUP.is_match(head(start, 4096)) {
         return true;
     }
     let mut in_code = false;
@@ -318,7 +327,7 @@ pub fn html_to_text(html: &str) -> String {
     } else {
         html
     };
-    let lower = html[..html.len().min(1024)].to_ascii_lowercase();
+    let lower = head(html, 1024).to_ascii_lowercase();
     let doc = if lower.contains("<html") || lower.contains("<!doctype") {
         Html::parse_document(html)
     } else {
@@ -334,6 +343,20 @@ pub fn html_to_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_across_the_sniffing_limits_is_not_cut() {
+        // Regression (found by fuzzing): the HTML sniffers sliced at a fixed byte count, which
+        // panicked when a two-byte character straddled it.
+        for limit in [1024, 4096] {
+            let text = format!("<p>{}·</p>{}", "a".repeat(limit - 4), "<br>".repeat(300));
+            assert!(!text.is_char_boundary(limit));
+            assert!(looks_like_html(&text));
+            assert!(html_to_text(&text).contains('·'));
+        }
+        assert_eq!(head("a·b", 2), "a");
+        assert_eq!(head("ab", 9), "ab");
+    }
 
     #[test]
     fn bom_line_ends_spaces_and_invisibles() {
