@@ -51,13 +51,36 @@ struct Document<'a> {
     chapters: Option<Vec<&'a RawValue>>,
 }
 
-/// The 1-based line of a position inside `text`.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// 1-based lines of positions inside a text, asked for in increasing order: each newline is
+/// counted once, so a file of many chapters is not rescanned from its start for each one.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> LineCounter<'a> {
+        LineCounter {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of `offset`; an offset before the last one asked restarts the count.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.pos {
+            (self.pos, self.line) = (0, 1);
+        }
+        self.line += self.text[self.pos..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.pos = offset;
+        self.line
+    }
 }
 
 /// Seconds from a JSON number (whole or fractional), rounded down; None when negative or not
@@ -94,10 +117,11 @@ pub fn parse(text: &str, source: &str) -> Result<ChaptersFile, ChaptersError> {
         description: doc.description.map(|t| text::clean(&t).into_owned()),
         ..ChaptersFile::default()
     };
+    let mut lines = LineCounter::new(text);
     for (i, r) in raw.iter().enumerate() {
         // RawValue borrows from `text`: its address gives the chapter's line.
         let offset = (r.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-        let line = line_at(text, offset);
+        let line = lines.line_at(offset);
         let mut warn = |message: String| {
             out.warnings.push(Warning {
                 source: format!("{source}:{line}"),
@@ -183,13 +207,27 @@ pub fn to_episode(
     let (chapters, w) =
         notes::build_chapters(file.chapters, None, &|line| format!("{source}:{line}"));
     warnings.extend(w);
+    let mut title = title;
+    let mut description = file.description.unwrap_or_default();
+    // The same caps as show notes, so no reader lets a bigger title or description through.
+    for (what, text, max) in [
+        ("title", &mut title, notes::MAX_TITLE_BYTES),
+        ("description", &mut description, notes::MAX_DESCRIPTION_BYTES),
+    ] {
+        if notes::cap_bytes(text, max) {
+            warnings.push(Warning {
+                source: format!("{source}:1"),
+                message: format!("{what} longer than {max} bytes; cut"),
+            });
+        }
+    }
     let ep = Episode {
         podcast: podcast.or(file.podcast),
         number,
         title,
         date: None,
         duration_seconds: None,
-        description: file.description.unwrap_or_default(),
+        description,
         source: format!("{source}:1"),
         chapters,
         media_url: None,
@@ -302,6 +340,38 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(ep2.chapters, ep.chapters);
         assert_eq!((ep2.number, ep2.title), (Some(7), "Pruning Roses".into()));
+    }
+
+    #[test]
+    fn many_chapters_get_their_own_lines() {
+        // Regression: each chapter's line used to be counted from the file's start, quadratic
+        // in the number of chapters; the count now runs once through the file.
+        let n = 50_000;
+        let mut text = String::from("{\"chapters\": [\n");
+        for i in 0..n {
+            let sep = if i + 1 < n { "," } else { "" };
+            text.push_str(&format!("{{\"startTime\": \"bad{i}\"}}{sep}\n"));
+        }
+        text.push_str("]}");
+        let f = parse(&text, "m").expect("valid");
+        assert_eq!(f.warnings.len(), n);
+        assert_eq!(f.warnings[0].source, "m:2");
+        assert_eq!(f.warnings[n - 1].source, format!("m:{}", n + 1));
+        let mut lines = LineCounter::new("a\nb\nc");
+        assert_eq!((lines.line_at(4), lines.line_at(2), lines.line_at(99)), (3, 2, 3));
+    }
+
+    #[test]
+    fn overlong_titles_and_descriptions_are_cut() {
+        let text = format!(
+            "{{\"title\": \"{}\", \"description\": \"{}\", \"chapters\": []}}",
+            "t".repeat(5000),
+            "d".repeat(100_000)
+        );
+        let (ep, w) = to_episode(parse(&text, "c").expect("valid"), "c", "c", None, None);
+        assert_eq!(ep.title.len(), notes::MAX_TITLE_BYTES);
+        assert_eq!(ep.description.len(), notes::MAX_DESCRIPTION_BYTES);
+        assert_eq!(w.len(), 2, "{w:?}");
     }
 
     #[test]

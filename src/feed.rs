@@ -264,7 +264,9 @@ pub fn parse(text: &str, source: &str, opts: &ParseOptions) -> Result<Feed, Feed
                         match item.as_mut() {
                             Some(it) => it.fields.push((c.name, captured)),
                             None => {
-                                let value = text::squeeze(&text::clean(&captured.text));
+                                let mut value = text::squeeze(&text::clean(&captured.text));
+                                // A channel title becomes every episode's podcast name.
+                                notes::cap_bytes(&mut value, notes::MAX_TITLE_BYTES);
                                 if c.name == "title" && feed.title.is_none() {
                                     feed.title = Some(value).filter(|v| !v.is_empty());
                                 } else if c.name == "link" && feed.link.is_none() {
@@ -460,6 +462,16 @@ fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning
             t
         }
     };
+    let mut title = title;
+    if notes::cap_bytes(&mut title, notes::MAX_TITLE_BYTES) {
+        w.push(Warning {
+            source: at(it.line),
+            message: format!(
+                "title longer than {} bytes; cut",
+                notes::MAX_TITLE_BYTES
+            ),
+        });
+    }
     // Identity as podcast apps have it: the guid, else the enclosure URL, else the title.
     let guid = it
         .text("guid")
@@ -598,6 +610,20 @@ mod tests {
         let keys: Vec<_> = f.items.iter().map(|i| i.episode.key()).collect();
         assert_ne!(keys[0], keys[1]);
         assert!(f.items.iter().all(|i| i.episode.number == Some(5)));
+    }
+
+    #[test]
+    fn overlong_titles_are_cut_as_in_show_notes() {
+        let long = "Wombats ".repeat(1000);
+        let f = parse(
+            &format!("<rss><channel><item><title>{long}</title></item></channel></rss>"),
+            "f",
+            &ParseOptions::default(),
+        )
+        .expect("valid");
+        let ep = &f.items[0].episode;
+        assert!(ep.title.len() <= notes::MAX_TITLE_BYTES, "{}", ep.title.len());
+        assert!(f.warnings[0].message.contains("title longer than"), "{:?}", f.warnings);
     }
 
     #[test]

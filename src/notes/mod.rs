@@ -503,7 +503,7 @@ pub fn prepare(raw: &str, html: bool) -> Cow<'_, str> {
 }
 
 /// Cuts `text` to at most `max` bytes at a character boundary; true when it was cut.
-fn cap_bytes(text: &mut String, max: usize) -> bool {
+pub(crate) fn cap_bytes(text: &mut String, max: usize) -> bool {
     if text.len() <= max {
         return false;
     }
