@@ -1,6 +1,7 @@
 //! The on-disk tantivy index: opening it safely, writing episodes into it, reading them back.
 
 pub mod analyzer;
+mod dir;
 pub mod schema;
 mod write;
 
@@ -56,7 +57,8 @@ pub(crate) fn open_index(dir: &Path) -> Result<Index> {
     if !exists(dir) {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let index = Index::open_in_dir(dir).map_err(|e| open_error(dir, e))?;
+    let folder = dir::IndexDir::open(dir).map_err(|e| open_error(dir, e.into()))?;
+    let index = Index::open(folder).map_err(|e| open_error(dir, e))?;
     check_version(dir, &index)?;
     schema::register_analyzers(&index);
     Ok(index)
