@@ -133,7 +133,9 @@ pub struct GroupedResult {
 fn validate(query: &str, opts: &SearchOptions) -> Result<String> {
     let safe = crate::query_guard::sanitize(query)?;
     if opts.limit == 0 {
-        return Err(Error::BadOption("--limit must be at least 1".into()));
+        return Err(Error::BadOption(
+            "invalid --limit 0: it must be at least 1".into(),
+        ));
     }
     Ok(safe)
 }
