@@ -2,6 +2,7 @@
 
 mod browse;
 mod browser;
+mod catalogue;
 mod corpora;
 mod errors;
 mod formats;
@@ -9,6 +10,7 @@ mod hostile;
 mod http;
 mod indexing;
 mod parse;
+mod props;
 mod robust;
 mod search;
 mod serve;
