@@ -26,11 +26,28 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => Exit::Found,
         Err(e) => {
-            eprintln!("podseek: {e:#}");
+            eprintln!("podseek: {}", one_line(&e));
             Exit::Error
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// The error and its causes on one line, each said once: the library's errors already print
+/// their source, which `{:#}` would repeat ("No such file: No such file").
+fn one_line(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// `podseek search | head` is a success, not an error.

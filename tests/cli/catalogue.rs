@@ -245,3 +245,12 @@ fn bad_index_folders_are_left_untouched_by_a_refused_index_run() {
     refused(&env, &["episodes"], &["--rebuild"]);
     assert_eq!(files(&env.path().join("index")), before);
 }
+
+#[test]
+fn an_error_says_its_cause_once() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["parse", "no-such-notes.txt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-notes.txt"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
