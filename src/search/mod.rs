@@ -3,6 +3,7 @@
 //! [`query`] parses what people type, [`plan`] turns it into tantivy queries (stems, synonyms,
 //! typos, prefixes), [`rank`] groups hits by episode, [`snippet`] marks what matched.
 
+mod exclude;
 pub mod plan;
 pub mod query;
 pub mod rank;

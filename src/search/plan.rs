@@ -4,6 +4,7 @@
 //! The top-level words become separate "units" so a search that finds nothing with every word
 //! can be retried without the words that match nothing.
 
+use super::exclude::Forward;
 use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
 use crate::error::Result;
@@ -182,7 +183,7 @@ impl Plan {
             clauses.push((Occur::Must, f.box_clone()));
         }
         for n in &self.negatives {
-            clauses.push((Occur::MustNot, n.box_clone()));
+            clauses.push((Occur::MustNot, Box::new(Forward(n.box_clone()))));
         }
         if let Some(b) = &self.bonus {
             clauses.push((Occur::Should, b.box_clone()));
@@ -539,7 +540,7 @@ impl<'a> Planner<'a> {
                         let q = self.node(&c.node)?;
                         self.highlight = saved;
                         if let Some(q) = q {
-                            qs.push((Occur::MustNot, q));
+                            qs.push((Occur::MustNot, Box::new(Forward(q))));
                         }
                     } else if let Some(q) = self.node(&c.node)? {
                         qs.push((Occur::Must, q));

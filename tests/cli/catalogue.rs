@@ -106,7 +106,11 @@ fn a_read_only_index_is_refused_for_writing_and_left_as_it_was() {
     };
     // Proof that the folder really is read-only, not just marked so.
     assert!(std::fs::write(index.join("probe"), b"x").is_err());
-    refused(&env, &["index", "more.txt"], &["index", "the index is unchanged"]);
+    refused(
+        &env,
+        &["index", "more.txt"],
+        &["index", "the index is unchanged"],
+    );
     refused(
         &env,
         &["index", "more.txt", "--rebuild"],
@@ -142,7 +146,13 @@ fn an_impossible_time_is_refused_by_value() {
     let env = Env::new();
     indexed(&env);
     let before = files(&env.path().join("index"));
-    for time in ["99:99:99", "00:60", "1:2:3:4", "1:-5", "18446744073709551616"] {
+    for time in [
+        "99:99:99",
+        "00:60",
+        "1:2:3:4",
+        "1:-5",
+        "18446744073709551616",
+    ] {
         refused(&env, &["at", "1", time], &[time]);
     }
     assert_eq!(files(&env.path().join("index")), before);
@@ -203,7 +213,9 @@ fn a_100_mb_file_with_no_newline_is_indexed_and_stays_small() {
     let v = env.json(&["index", "big.txt"], 0);
     assert_eq!(v["episodes"], 1);
     assert!(
-        v["warnings"].to_string().contains("description longer than"),
+        v["warnings"]
+            .to_string()
+            .contains("description longer than"),
         "{v}"
     );
     std::fs::remove_file(&big).expect("rm");
@@ -253,4 +265,38 @@ fn an_error_says_its_cause_once() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-notes.txt"), "{err}");
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
+
+#[test]
+fn an_excluded_phrase_never_panics() {
+    // Regression (found by fuzzing the query path): an excluded phrase (`-core.py` is the
+    // phrase "core py") in a relaxed or grouped search tripped tantivy's assertion that a
+    // phrase is never asked about a document behind it; debug builds panicked.
+    let env = Env::new();
+    for q in [
+        "-core.py\u{1f}#7(-th(?)",
+        "-core.py #7 th",
+        "episode -\"garbage collection\"",
+    ] {
+        for extra in [&[][..], &["--by-episode"][..]] {
+            let mut args = vec!["search", q, "-q"];
+            args.extend(extra);
+            let (code, _, err) = env.run(&args);
+            assert!(code == 0 || code == 1, "{args:?}: {code} {err}");
+        }
+    }
+    // The exclusion still excludes.
+    let v = env.json(&["search", "garbage", "--limit", "100"], 0);
+    let with = v["total"].as_u64().unwrap_or(0);
+    let v = env.json(
+        &[
+            "search",
+            "garbage -\"garbage collection\"",
+            "--limit",
+            "100",
+        ],
+        0,
+    );
+    let without = v["total"].as_u64().unwrap_or(0);
+    assert!(without < with, "{without} < {with}");
 }
