@@ -20,6 +20,7 @@ pub const MAX_TITLE_BYTES: usize = 1024;
 
 use crate::model::{Chapter, Episode, Warning, format_hms};
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// Settings that apply to every episode of one input.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +76,8 @@ struct Block {
     chapters: Vec<RawChapter>,
     /// Started by a date line or separator, title still to come.
     opened: bool,
+    /// Bytes of prose and trailer kept, newlines counted.
+    kept: usize,
 }
 
 impl Block {
@@ -82,7 +85,19 @@ impl Block {
         self.title.is_none() && self.prose.is_empty() && self.chapters.is_empty()
     }
 
-    fn push_prose(&mut self, line: String) {
+    fn push_prose(&mut self, line: &str) {
+        // Once the text is past the description cap (by a few bytes, so the cut is still seen
+        // and warned about) nothing more of it is used: keeping it would hold the whole file.
+        let room = (MAX_DESCRIPTION_BYTES + 8).saturating_sub(self.kept);
+        if room == 0 {
+            return;
+        }
+        let mut end = line.len().min(room);
+        while !line.is_char_boundary(end) {
+            end += 1;
+        }
+        let line = line[..end].to_string();
+        self.kept += line.len() + 1;
         if self.chapters.is_empty() {
             self.prose.push(line);
         } else {
@@ -231,11 +246,11 @@ impl<'a> Parser<'a> {
         if line.starts_with("```") || line.starts_with("~~~") {
             self.in_code = !self.in_code;
             self.drop_pending();
-            self.block(no).push_prose(line.to_string());
+            self.block(no).push_prose(line);
             return;
         }
         if self.in_code {
-            self.block(no).push_prose(line.to_string());
+            self.block(no).push_prose(line);
             return;
         }
         if !self.body && self.marker(no, line, info.splits) {
@@ -263,7 +278,7 @@ impl<'a> Parser<'a> {
                 c.title = text::squeeze(line);
                 return;
             }
-            self.block(no).push_prose(line.to_string());
+            self.block(no).push_prose(line);
             return;
         }
         self.drop_pending();
@@ -518,20 +533,20 @@ pub(crate) fn cap_bytes(text: &mut String, max: usize) -> bool {
 /// Trailing-time chapters (`Title (12:34)`), by line index: kept only for runs of at least two
 /// lines (blank lines between allowed) that all end in a time, with the times ascending, so a
 /// stray `(3:45)` in prose or a list of durations stays text.
-fn trailing_chapters(lines: &[&str]) -> Vec<Option<timestamp::Stamp>> {
-    let mut out = vec![None; lines.len()];
+fn trailing_chapters(text: &str) -> HashMap<usize, timestamp::Stamp> {
+    let mut out = HashMap::new();
     let mut run: Vec<(usize, timestamp::Stamp)> = Vec::new();
     let mut in_code = false;
     let mut flush = |run: &mut Vec<(usize, timestamp::Stamp)>| {
         let ascending = run.windows(2).all(|w| w[0].1.seconds < w[1].1.seconds);
         if run.len() >= 2 && ascending {
             for (i, s) in run.drain(..) {
-                out[i] = Some(s);
+                out.insert(i, s);
             }
         }
         run.clear();
     };
-    for (i, raw) in lines.iter().enumerate() {
+    for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with("```") || line.starts_with("~~~") {
             in_code = !in_code;
@@ -568,28 +583,38 @@ struct LineInfo {
     splits: bool,
 }
 
-fn run_parser(p: &mut Parser<'_>, text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
-    let trailing = trailing_chapters(&lines);
-    let mut next_content: Option<&str> = None;
-    let mut splits = vec![false; lines.len()];
-    for (i, line) in lines.iter().enumerate().rev() {
+/// The `--------` lines (by index) whose next non-blank line is an episode's length, date or
+/// title, so the separator ends an episode.
+fn splitting_separators(text: &str) -> HashSet<usize> {
+    let mut out = HashSet::new();
+    let mut pending: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
         let t = line.trim();
-        if meta::is_separator(t) {
-            splits[i] = next_content.is_some_and(|n| {
-                meta::length(n).is_some()
-                    || meta::episode_title(n).is_some()
-                    || meta::date_line(n).is_some()
-            });
+        if !t.is_empty()
+            && let Some(sep) = pending.take()
+            && (meta::length(t).is_some()
+                || meta::episode_title(t).is_some()
+                || meta::date_line(t).is_some())
+        {
+            out.insert(sep);
         }
-        if !t.is_empty() {
-            next_content = Some(t);
+        if meta::is_separator(t) {
+            pending = Some(i);
         }
     }
-    for (i, (line, trailing)) in lines.iter().zip(trailing).enumerate() {
+    out
+}
+
+// What the look-around passes find is kept by line index for the few lines it concerns: a
+// table with an entry per line cost about 50 bytes for every line, 5 GB for 100 MB of blank
+// lines.
+fn run_parser(p: &mut Parser<'_>, text: &str) {
+    let mut trailing = trailing_chapters(text);
+    let splits = splitting_separators(text);
+    for (i, line) in text.lines().enumerate() {
         let info = LineInfo {
-            trailing,
-            splits: splits[i],
+            trailing: trailing.remove(&i),
+            splits: splits.contains(&i),
         };
         p.line(i + 1, line, &info);
     }
@@ -725,6 +750,39 @@ mod tests {
                 .any(|w| w.message.contains("(00:61:00)"))
         );
         assert!(out.warnings.iter().all(|w| w.source.starts_with("t.txt:")));
+    }
+
+    #[test]
+    fn separators_split_only_before_a_length_date_or_title() {
+        let text = "a\n--------\n\n1:19:11\nb\n--------\nprose\n--------\nEpisode 2: B\n--------";
+        assert_eq!(splitting_separators(text), HashSet::from([1, 7]));
+        let t = trailing_chapters("Intro (0:00)\n\nMiddle (1:00)\nprose\nlone (2:00)\n");
+        assert_eq!(
+            t.keys().copied().collect::<HashSet<_>>(),
+            HashSet::from([0, 2])
+        );
+    }
+
+    #[test]
+    fn prose_past_the_description_cap_is_not_kept() {
+        // Regression: every prose line was kept until the description was cut, so a 100 MB
+        // line was held three times over.
+        let mut b = Block::default();
+        b.push_prose(&"é".repeat(1 << 20));
+        b.push_prose("more");
+        assert_eq!(b.prose.len(), 1);
+        assert!(b.prose[0].len() <= MAX_DESCRIPTION_BYTES + 9);
+        let out = parse(&format!(
+            "{}\n{}\n",
+            "a".repeat(1 << 20),
+            "b ".repeat(1 << 16)
+        ));
+        assert_eq!(out.episodes[0].description.len(), MAX_DESCRIPTION_BYTES);
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.message.contains("description longer"))
+        );
     }
 
     #[test]
