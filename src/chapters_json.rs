@@ -212,7 +212,11 @@ pub fn to_episode(
     // The same caps as show notes, so no reader lets a bigger title or description through.
     for (what, text, max) in [
         ("title", &mut title, notes::MAX_TITLE_BYTES),
-        ("description", &mut description, notes::MAX_DESCRIPTION_BYTES),
+        (
+            "description",
+            &mut description,
+            notes::MAX_DESCRIPTION_BYTES,
+        ),
     ] {
         if notes::cap_bytes(text, max) {
             warnings.push(Warning {
@@ -358,7 +362,10 @@ mod tests {
         assert_eq!(f.warnings[0].source, "m:2");
         assert_eq!(f.warnings[n - 1].source, format!("m:{}", n + 1));
         let mut lines = LineCounter::new("a\nb\nc");
-        assert_eq!((lines.line_at(4), lines.line_at(2), lines.line_at(99)), (3, 2, 3));
+        assert_eq!(
+            (lines.line_at(4), lines.line_at(2), lines.line_at(99)),
+            (3, 2, 3)
+        );
     }
 
     #[test]

@@ -466,10 +466,7 @@ fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning
     if notes::cap_bytes(&mut title, notes::MAX_TITLE_BYTES) {
         w.push(Warning {
             source: at(it.line),
-            message: format!(
-                "title longer than {} bytes; cut",
-                notes::MAX_TITLE_BYTES
-            ),
+            message: format!("title longer than {} bytes; cut", notes::MAX_TITLE_BYTES),
         });
     }
     // Identity as podcast apps have it: the guid, else the enclosure URL, else the title.
@@ -622,8 +619,16 @@ mod tests {
         )
         .expect("valid");
         let ep = &f.items[0].episode;
-        assert!(ep.title.len() <= notes::MAX_TITLE_BYTES, "{}", ep.title.len());
-        assert!(f.warnings[0].message.contains("title longer than"), "{:?}", f.warnings);
+        assert!(
+            ep.title.len() <= notes::MAX_TITLE_BYTES,
+            "{}",
+            ep.title.len()
+        );
+        assert!(
+            f.warnings[0].message.contains("title longer than"),
+            "{:?}",
+            f.warnings
+        );
     }
 
     #[test]

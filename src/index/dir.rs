@@ -5,11 +5,11 @@ use std::io;
 use std::path::Path;
 use std::result::Result;
 use std::sync::Arc;
-use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError};
 use tantivy::directory::error::OpenWriteError;
+use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, FileSlice, Lock, META_LOCK, MmapDirectory,
-    WatchCallback, WatchHandle, WritePtr,
+    Directory, DirectoryLock, FileHandle, FileSlice, Lock, META_LOCK, MmapDirectory, WatchCallback,
+    WatchHandle, WritePtr,
 };
 
 /// tantivy's memory-mapped folder, except for one lock. Readers take the meta lock so that a
@@ -90,11 +90,17 @@ mod tests {
 
     #[test]
     fn only_the_readers_lock_in_an_unwritable_folder_is_waived() {
-        assert!(unwritable(&META_LOCK, &io(io::ErrorKind::ReadOnlyFilesystem)));
+        assert!(unwritable(
+            &META_LOCK,
+            &io(io::ErrorKind::ReadOnlyFilesystem)
+        ));
         assert!(unwritable(&META_LOCK, &io(io::ErrorKind::PermissionDenied)));
         assert!(!unwritable(&META_LOCK, &io(io::ErrorKind::NotFound)));
         assert!(!unwritable(&META_LOCK, &LockError::LockBusy));
         // A writer never goes without its lock.
-        assert!(!unwritable(&INDEX_WRITER_LOCK, &io(io::ErrorKind::ReadOnlyFilesystem)));
+        assert!(!unwritable(
+            &INDEX_WRITER_LOCK,
+            &io(io::ErrorKind::ReadOnlyFilesystem)
+        ));
     }
 }

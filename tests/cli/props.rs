@@ -46,7 +46,11 @@ const PIECES: &[&str] = &[
 /// A fixture with a few cuts, repeats and splices at arbitrary places: input shaped like what
 /// the reader expects, broken in the ways real files break.
 fn mutated(seed: &'static str) -> impl Strategy<Value = String> {
-    let edit = (any::<prop::sample::Index>(), 0..4usize, any::<prop::sample::Index>());
+    let edit = (
+        any::<prop::sample::Index>(),
+        0..4usize,
+        any::<prop::sample::Index>(),
+    );
     prop::collection::vec(edit, 0..8).prop_map(move |edits| {
         let mut text = seed.to_string();
         for (at, op, piece) in edits {
