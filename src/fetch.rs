@@ -264,7 +264,9 @@ mod tests {
         assert!(!is_http_url("file:///etc/passwd"));
         assert!(!is_http_url("ftp://x"));
         let f = Fetcher::new(FetchOptions::default());
-        let e = f.get("file:///etc/passwd", None).unwrap_err();
+        let e = f
+            .get("file:///etc/passwd", None)
+            .expect_err("file:// refused");
         assert!(e.message.contains("only http"), "{e}");
     }
 }

@@ -97,7 +97,8 @@ fn add_update_304_then_a_new_episode_is_found() {
         "{show}"
     );
 
-    // Unchanged: one conditional GET answered 304, nothing new.
+    // Unchanged: one conditional GET answered 304 (no body), nothing new.
+    srv.clear_log();
     let doc = json(&env, &["update"], 0);
     let e = entry(&doc, "Night Sky Notes");
     assert_eq!(e["status"], "unchanged");
@@ -105,21 +106,35 @@ fn add_update_304_then_a_new_episode_is_found() {
         (e["added"].as_u64(), e["updated"].as_u64()),
         (Some(0), Some(0))
     );
-    let last = srv.requests("/feed.xml").pop().expect("second request");
-    assert_eq!(last.status, 304);
+    let log = srv.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    let last = &log[0];
+    assert_eq!((last.path.as_str(), last.status), ("/feed.xml", 304));
     assert!(last.headers.contains_key("if-none-match"), "{last:?}");
     assert!(last.headers.contains_key("if-modified-since"), "{last:?}");
+    assert!(last.bytes_in < 512 && last.bytes_out < 256, "{last:?}");
+    eprintln!(
+        "unchanged feed: 1 request, {} bytes sent, {} bytes received",
+        last.bytes_in, last.bytes_out
+    );
 
     // The feed gains an episode: exactly it is added, and a search finds it.
     srv.set("/feed.xml", Route::ok(with_new_item(&night_sky())));
+    srv.clear_log();
     let (code, out, err) = run(&env, &["update"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("Night Sky Notes: 1 new episode: Episode 6: The Andromeda Galaxy by Eye"),
         "{out}"
     );
-    // The chapters file of an episode already indexed is not fetched again.
-    assert_eq!(srv.requests("/chapters/nsn-005.chapters.json").len(), 1);
+    // One GET of the feed: the chapters file of an episode already indexed is not fetched again.
+    let log = srv.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!((log[0].path.as_str(), log[0].status), ("/feed.xml", 200));
+    eprintln!(
+        "feed with one new episode: 1 request, {} bytes sent, {} bytes received",
+        log[0].bytes_in, log[0].bytes_out
+    );
     let show = json(&env, &["show", "5"], 0);
     assert!(
         show["chapters"].as_array().expect("chapters").len() > 2,
