@@ -436,3 +436,93 @@ fn sigkill_during_update_leaves_the_sources_file_whole() {
     assert_eq!(list["sources"][0]["episodes"], 5, "{list}");
     assert_eq!(list["sources"][1]["episodes"], 5, "{list}");
 }
+
+/// An index rebuilt since the last update lost the feed's episodes: the next update fetches the
+/// feed in full instead of trusting a 304.
+#[test]
+fn update_after_a_rebuild_fetches_in_full() {
+    let env = Env::new();
+    let srv = server();
+    json(&env, &["add", &srv.url("/feed.xml")], 0);
+    env.copy_seeds();
+    json(&env, &["index", "notes", "--rebuild"], 0);
+    json(&env, &["search", "Perseids"], 1);
+    srv.clear_log();
+    let doc = json(&env, &["update"], 0);
+    assert_eq!(entry(&doc, "Night Sky Notes")["added"], 4, "{doc}");
+    assert_eq!(srv.requests("/feed.xml")[0].status, 200);
+    assert!(
+        !srv.requests("/feed.xml")[0]
+            .headers
+            .contains_key("if-none-match")
+    );
+    json(&env, &["search", "Perseids"], 0);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
+
+/// Regression: a run killed after writing a delete file (`SEGMENT.OPSTAMP.del`) but before its
+/// commit left that file behind, and the next run, doing the same deletes at the same opstamp,
+/// failed with "FileAlreadyExists". Built here without a kill: the leftover is the file a
+/// completed twin run wrote, registered as tantivy registers the files it writes.
+#[test]
+fn a_leftover_delete_file_from_a_killed_run_does_not_block_the_next() {
+    let env = Env::new();
+    let notes = env.copy_seeds();
+    let base = env.path().join("base");
+    let twin = env.path().join("twin");
+    env.cmd(&["index", "-q", "notes", "--index", "base"])
+        .assert()
+        .success();
+    let seed = notes.join("002_23fa507392eb8d30.txt");
+    let text = std::fs::read_to_string(&seed).expect("seed");
+    std::fs::write(
+        &seed,
+        text.replace(
+            "Episode 14: Integration Events",
+            "Episode 14: Integration Eventz",
+        ),
+    )
+    .expect("write");
+    copy_dir(&base, &twin);
+    env.cmd(&["index", "-q", "notes", "--index", "twin"])
+        .assert()
+        .success();
+    let names = |d: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(d)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = names(&base);
+    let dels: Vec<String> = names(&twin)
+        .into_iter()
+        .filter(|n| n.ends_with(".del") && !before.contains(n))
+        .collect();
+    assert!(!dels.is_empty(), "the update wrote no delete file");
+    let managed_path = base.join(".managed.json");
+    let mut managed: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(&managed_path).expect("managed"))
+            .expect("managed json");
+    for d in &dels {
+        std::fs::copy(twin.join(d), base.join(d)).expect("copy leftover");
+        managed.push(d.clone());
+    }
+    std::fs::write(
+        &managed_path,
+        serde_json::to_string(&managed).expect("json"),
+    )
+    .expect("write");
+    let (code, out, err) = env.run(&["index", "notes", "--index", "base", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let doc: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["updated"], 1, "{doc}");
+    let eps = |idx: &str| env.json(&["episodes", "--index", idx], 0);
+    assert_eq!(eps("base"), eps("twin"));
+}
