@@ -299,9 +299,11 @@ fn a_second_writer_exits_at_once_or_waits_with_wait() {
     let fx = fixture();
     let live = fx.env.path().join("live2");
     copy_dir(&fx.base, &live);
+    // The copied lock file would end the wait below before the first run even started.
+    let lock = live.join(".tantivy-writer.lock");
+    let _ = std::fs::remove_file(&lock);
     let mut first = spawn_index(&fx.env, &fx.notes, &live);
     // Wait until the first run holds the lock, then race it.
-    let lock = live.join(".tantivy-writer.lock");
     let t = Instant::now();
     while !lock.exists() && t.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(5));
