@@ -317,6 +317,10 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 if let Some(e) = &s.error {
                     eprintln!("podseek: {}: {}: {e}", s.name, s.source);
                 }
+                // Warnings of a feed that changed; an unchanged one would repeat them every run.
+                if !cli.json && s.status == podseek::sources::Status::Updated {
+                    render::warnings(&mut std::io::stderr(), &s.warnings)?;
+                }
             }
             if cli.json {
                 render::json(&mut out, &r)?;

@@ -257,6 +257,7 @@ fn read_source(
         feed::parse(&text, url, &ParseOptions::default()).map_err(|e| e.to_string())?;
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
+    let mut chapters_failed = false;
     for item in &mut parsed.items {
         let Some(reference) = item.chapters_url.as_deref() else {
             continue;
@@ -281,21 +282,26 @@ fn read_source(
             });
         match read {
             Ok(file) => {
-                warnings.extend(feed::apply_chapters(
-                    &mut item.episode,
-                    file,
-                    &chapters_url,
-                ));
+                warnings.extend(feed::apply_chapters(&mut item.episode, file, &chapters_url));
                 chapters.push(chapters_url);
             }
-            Err(e) => warnings.push(Warning {
-                source: item.episode.source.clone(),
-                message: format!(
-                    "chapters file {chapters_url} not used ({e}); kept the chapters of the description"
-                ),
-            }),
+            Err(e) => {
+                chapters_failed = true;
+                warnings.push(Warning {
+                    source: item.episode.source.clone(),
+                    message: format!(
+                        "chapters file {chapters_url} not used ({e}); kept the description's chapters"
+                    ),
+                });
+            }
         }
     }
+    // Forget the validators so the next update fetches the feed again and retries the file.
+    let validators = if chapters_failed {
+        Validators::default()
+    } else {
+        validators
+    };
     let title = parsed.title.clone();
     let mut output = parsed.into_output();
     output.warnings.extend(warnings);

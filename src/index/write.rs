@@ -291,6 +291,8 @@ pub struct Writer {
     created: bool,
     rebuild: bool,
     before: HashMap<String, Existing>,
+    /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
+    reader: tantivy::IndexReader,
 }
 
 impl Writer {
@@ -307,7 +309,12 @@ impl Writer {
         } else {
             existing(&index)?
         };
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
         Ok(Writer {
+            reader,
             index,
             fields,
             w,
@@ -328,8 +335,7 @@ impl Writer {
 
     /// The episode stored under `key` in the last commit, if any.
     pub fn episode(&self, key: &str) -> Result<Option<Episode>> {
-        let reader = self.index.reader()?;
-        let searcher = reader.searcher();
+        let searcher = self.reader.searcher();
         let q = TermQuery::new(
             Term::from_field_text(self.fields.key, key),
             IndexRecordOption::Basic,
@@ -486,6 +492,7 @@ impl Writer {
             prepared.commit()?;
             self.created = false;
             self.rebuild = false;
+            self.reader.reload()?;
         } else {
             w.rollback()?;
         }

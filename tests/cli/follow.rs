@@ -526,3 +526,45 @@ fn a_leftover_delete_file_from_a_killed_run_does_not_block_the_next() {
     let eps = |idx: &str| env.json(&["episodes", "--index", idx], 0);
     assert_eq!(eps("base"), eps("twin"));
 }
+
+/// A chapters file that cannot be fetched is a warning (the description's chapters stay), and
+/// the next update retries it even though the feed itself did not change.
+#[test]
+fn a_failed_chapters_file_is_a_warning_and_retried() {
+    let env = Env::new();
+    let srv = server();
+    srv.set("/chapters/nsn-005.chapters.json", Route::status(500));
+    let (code, out, err) = run(&env, &["add", &srv.url("/feed.xml")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let chapters_url = srv.url("/chapters/nsn-005.chapters.json");
+    assert!(
+        err.contains(&format!("chapters file {chapters_url} not used (HTTP 500")),
+        "{err}"
+    );
+    let show = json(&env, &["show", "5", "--podcast", "Night Sky Notes"], 0);
+    let titles: Vec<&str> = show["chapters"]
+        .as_array()
+        .expect("chapters")
+        .iter()
+        .filter_map(|c| c["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Intro", "Radiants explained"], "{show}");
+
+    let chapters = std::fs::read(fixtures().join("feeds/chapters/nsn-005.chapters.json"))
+        .expect("fixture chapters");
+    srv.set("/chapters/nsn-005.chapters.json", Route::ok(chapters));
+    srv.clear_log();
+    let doc = json(&env, &["update"], 0);
+    assert_eq!(entry(&doc, "Night Sky Notes")["updated"], 1, "{doc}");
+    let feed = srv.requests("/feed.xml");
+    assert_eq!(feed[0].status, 200, "{feed:?}");
+    let show = json(&env, &["show", "5", "--podcast", "Night Sky Notes"], 0);
+    assert!(
+        show["chapters"].as_array().expect("chapters").len() > 2,
+        "{show}"
+    );
+    // Complete now: the next update is a 304 again.
+    srv.clear_log();
+    json(&env, &["update"], 0);
+    assert_eq!(srv.requests("/feed.xml")[0].status, 304);
+}
