@@ -6,7 +6,9 @@ pub mod schema;
 mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use write::{IndexOptions, IndexSummary, update};
+pub use write::{
+    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, Writer, belongs_to, update,
+};
 
 use crate::error::{Error, Result};
 use crate::model::Episode;

@@ -5,6 +5,8 @@ mod browser;
 mod catalogue;
 mod corpora;
 mod errors;
+mod feedserver;
+mod follow;
 mod formats;
 mod hostile;
 mod http;
