@@ -7,6 +7,7 @@
 //! for people or as JSON, and [`serve`] answers over HTTP with a search page and a JSON API.
 
 pub mod chapters_json;
+pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod feed;
