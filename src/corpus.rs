@@ -489,7 +489,7 @@ impl Vocab {
             }
         }
         let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
-        let mut rng = Rng(0x5eed_0f_70c4b);
+        let mut rng = Rng(0x05ee_d0f7_0c4b);
         while words.len() < ENGLISH.len() + TECH.len() + TAIL_WORDS {
             let n = rng.range(2, 4);
             let w: String = (0..n).map(|_| *rng.pick(SYLLABLES)).collect();

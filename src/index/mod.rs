@@ -5,7 +5,7 @@ pub mod schema;
 mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use write::{IndexOptions, IndexSummary, update};
+pub use write::{IndexOptions, IndexSummary, known_files, update};
 
 use crate::error::{Error, Result};
 use crate::model::Episode;

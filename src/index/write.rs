@@ -3,7 +3,7 @@
 use super::schema::{self, Fields, KIND_CHAPTER, KIND_EPISODE};
 use super::{Payload, SCHEMA_VERSION, exists, open_error};
 use crate::error::{Error, Result};
-use crate::load::Loaded;
+use crate::load::{Loaded, SourceFile};
 use crate::model::{Episode, Warning};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -46,6 +46,7 @@ pub struct IndexSummary {
 struct Existing {
     hash: u64,
     loc_hash: u64,
+    file_hash: u64,
     source_file: String,
 }
 
@@ -137,15 +138,45 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
-        TantivyError::IoError(io) => Error::Write {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(io.kind(), io.to_string()),
-        },
-        other => open_error(dir, other),
-    })?;
+    // zstd packs the stored episodes (JSON, repetitive) about a third smaller than lz4.
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(
+            tantivy::store::ZstdCompressor::default(),
+        ),
+        docstore_blocksize: 32 * 1024,
+        ..tantivy::IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(|e| match e {
+            TantivyError::IoError(io) => Error::Write {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(io.kind(), io.to_string()),
+            },
+            other => open_error(dir, other),
+        })?;
     schema::register_analyzers(&index);
     Ok((index, true))
+}
+
+/// The hash of every indexed file (file id → [`crate::load::file_hash`]), for
+/// [`crate::LoadOptions::known`]; empty when there is no index this build can read.
+pub fn known_files(dir: &Path) -> HashMap<String, u64> {
+    let Ok(index) = super::open_index(dir) else {
+        return HashMap::new();
+    };
+    let mut out: HashMap<String, u64> = HashMap::new();
+    for old in existing(&index).unwrap_or_default().into_values() {
+        // Episodes of one file that disagree (a run that rewrote only some): parse it again.
+        let h = out.entry(old.source_file).or_insert(old.file_hash);
+        if *h != old.file_hash {
+            *h = 0;
+        }
+    }
+    out.retain(|_, h| *h != 0);
+    out
 }
 
 /// Reads every indexed episode's identity and hashes from the fast fields (no stored docs).
@@ -158,6 +189,7 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
         let ff = seg.fast_fields();
         let hashes = ff.u64("hash")?;
         let locs = ff.u64("loc_hash")?;
+        let files_hashes = ff.u64("file_hash")?;
         let (Some(keys), Some(files)) = (ff.str("key")?, ff.str("source_file")?) else {
             continue;
         };
@@ -180,6 +212,7 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
                 Existing {
                     hash,
                     loc_hash: locs.first(doc).unwrap_or(0),
+                    file_hash: files_hashes.first(doc).unwrap_or(0),
                     source_file: file.clone(),
                 },
             );
@@ -189,7 +222,13 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
 }
 
 /// The documents of one episode: one for the episode, one per chapter.
-fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<TantivyDocument> {
+fn documents(
+    f: &Fields,
+    ep: &Episode,
+    key: &str,
+    file: &SourceFile,
+    hash: u64,
+) -> Vec<TantivyDocument> {
     let mut docs = Vec::with_capacity(ep.chapters.len() + 1);
     let mut base = TantivyDocument::default();
     base.add_text(f.key, key);
@@ -203,7 +242,8 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
 
     let mut e = base.clone();
     e.add_text(f.kind, KIND_EPISODE);
-    e.add_text(f.source_file, file);
+    e.add_text(f.source_file, &file.id);
+    e.add_u64(f.file_hash, file.hash);
     e.add_u64(f.hash, hash);
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
     f.add_text(&mut e, f.description, &ep.description);
@@ -214,17 +254,15 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
     );
     docs.push(e);
 
-    for c in &ep.chapters {
+    for (i, c) in ep.chapters.iter().enumerate() {
         let mut d = base.clone();
+        d.add_u64(f.chapter, i as u64);
         d.add_text(f.kind, KIND_CHAPTER);
         f.add_text(&mut d, f.chapter_title, &c.title);
         if let Some(s) = &c.section {
             f.add_text(&mut d, f.section, s);
         }
         d.add_u64(f.start, c.start_seconds);
-        if let Some(end) = c.end_seconds {
-            d.add_u64(f.end, end);
-        }
         docs.push(d);
     }
     docs
@@ -297,9 +335,12 @@ pub fn update(
             Some(old) if old.hash == hash => {
                 summary.unchanged += 1;
                 // Same content, new place in the file: refresh the stored location quietly.
-                if old.loc_hash != hash_bytes(ep.source.as_bytes()) || old.source_file != file.id {
+                if old.loc_hash != hash_bytes(ep.source.as_bytes())
+                    || old.source_file != file.id
+                    || old.file_hash != file.hash
+                {
                     w.delete_term(Term::from_field_text(f.key, key));
-                    for d in documents(&f, ep, key, &file.id, hash) {
+                    for d in documents(&f, ep, key, file, hash) {
                         w.add_document(d)?;
                     }
                     changed = true;
@@ -312,7 +353,7 @@ pub fn update(
                 } else {
                     summary.added += 1;
                 }
-                for d in documents(&f, ep, key, &file.id, hash) {
+                for d in documents(&f, ep, key, file, hash) {
                     w.add_document(d)?;
                 }
                 changed = true;
@@ -321,8 +362,24 @@ pub fn update(
         progress(done + 1, total);
     }
 
+    // Files not parsed because their hash is the indexed one: their episodes stay as they are.
+    let kept: HashSet<&str> = loaded
+        .files
+        .iter()
+        .filter(|f| f.unchanged)
+        .map(|f| f.id.as_str())
+        .collect();
+    summary.unchanged += before
+        .iter()
+        .filter(|(k, old)| kept.contains(old.source_file.as_str()) && !chosen.contains_key(*k))
+        .count();
     // Episodes gone from a file that was read again this run.
-    let reread: HashSet<&str> = loaded.files.iter().map(|f| f.id.as_str()).collect();
+    let reread: HashSet<&str> = loaded
+        .files
+        .iter()
+        .filter(|f| !f.unchanged)
+        .map(|f| f.id.as_str())
+        .collect();
     let mut gone: Vec<&String> = before
         .iter()
         .filter(|(k, old)| reread.contains(old.source_file.as_str()) && !chosen.contains_key(*k))

@@ -1,5 +1,6 @@
 //! Integration tests: the real `podseek` binary on the fixtures and on temp dirs.
 
+mod bench_smoke;
 mod browse;
 mod browser;
 mod corpora;
@@ -7,6 +8,7 @@ mod errors;
 mod formats;
 mod hostile;
 mod http;
+mod incremental;
 mod indexing;
 mod parse;
 mod robust;
