@@ -179,12 +179,22 @@ pub fn known_files(dir: &Path) -> HashMap<String, u64> {
     out
 }
 
+/// Every term of a string fast field, by term ordinal: one pass over its dictionary.
+/// (Looking each ordinal up alone decodes a dictionary block per document: seconds at 100k.)
+fn all_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(col.num_terms());
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(out)
+}
+
 /// Reads every indexed episode's identity and hashes from the fast fields (no stored docs).
 fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let mut out = HashMap::new();
-    let (mut key, mut file) = (String::new(), String::new());
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let hashes = ff.u64("hash")?;
@@ -193,27 +203,24 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
         let (Some(keys), Some(files)) = (ff.str("key")?, ff.str("source_file")?) else {
             continue;
         };
+        let key_terms = all_terms(&keys).map_err(TantivyError::from)?;
+        let file_terms = all_terms(&files).map_err(TantivyError::from)?;
+        let term = |terms: &[String], ord: Option<u64>| {
+            ord.and_then(|o| terms.get(usize::try_from(o).ok()?))
+                .cloned()
+                .unwrap_or_default()
+        };
         for doc in seg.doc_ids_alive() {
             let Some(hash) = hashes.first(doc) else {
                 continue; // a chapter document
             };
-            key.clear();
-            file.clear();
-            if let Some(ord) = keys.term_ords(doc).next() {
-                keys.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
-            }
-            if let Some(ord) = files.term_ords(doc).next() {
-                files
-                    .ord_to_str(ord, &mut file)
-                    .map_err(TantivyError::from)?;
-            }
             out.insert(
-                key.clone(),
+                term(&key_terms, keys.term_ords(doc).next()),
                 Existing {
                     hash,
                     loc_hash: locs.first(doc).unwrap_or(0),
                     file_hash: files_hashes.first(doc).unwrap_or(0),
-                    source_file: file.clone(),
+                    source_file: term(&file_terms, files.term_ords(doc).next()),
                 },
             );
         }
