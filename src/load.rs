@@ -502,17 +502,20 @@ pub fn load_with(
     }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let progress = std::sync::Mutex::new(progress);
-    let results: Vec<Result<(SourceFile, Vec<String>)>> = jobs
-        .into_par_iter()
-        .map(|(path, popts)| {
-            let r = popts.and_then(|popts| read_and_parse(&path, &popts, &opts.known));
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Ok(mut p) = progress.lock() {
-                p(n, count);
-            }
-            r
-        })
-        .collect();
+    let one = |(path, popts): (PathBuf, Result<ParseOptions>)| {
+        let r = popts.and_then(|popts| read_and_parse(&path, &popts, &opts.known));
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Ok(mut p) = progress.lock() {
+            p(n, count);
+        }
+        r
+    };
+    // A single file (adding one episode) is not worth starting a thread pool for.
+    let results: Vec<Result<(SourceFile, Vec<String>)>> = if jobs.len() < 2 {
+        jobs.into_iter().map(one).collect()
+    } else {
+        jobs.into_par_iter().map(one).collect()
+    };
     for result in results {
         match result {
             Ok((f, uses)) => {

@@ -10,7 +10,7 @@ use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{DocSet, Index, IndexWriter, TERMINATED, TantivyDocument, TantivyError, Term};
 
 /// How to run an index update.
 #[derive(Debug, Clone, Default)]
@@ -47,8 +47,12 @@ struct Existing {
     hash: u64,
     loc_hash: u64,
     file_hash: u64,
-    source_file: String,
+    /// Shared: a file holds many episodes.
+    source_file: std::sync::Arc<str>,
 }
+
+/// Episodes by key; xxh3 hashing, since SipHash over 100k keys was most of an add-one run.
+type ExistingMap = HashMap<String, Existing, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
@@ -170,7 +174,9 @@ pub fn known_files(dir: &Path) -> HashMap<String, u64> {
     let mut out: HashMap<String, u64> = HashMap::new();
     for old in existing(&index).unwrap_or_default().into_values() {
         // Episodes of one file that disagree (a run that rewrote only some): parse it again.
-        let h = out.entry(old.source_file).or_insert(old.file_hash);
+        let h = out
+            .entry(old.source_file.to_string())
+            .or_insert(old.file_hash);
         if *h != old.file_hash {
             *h = 0;
         }
@@ -191,10 +197,20 @@ fn all_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>>
 }
 
 /// Reads every indexed episode's identity and hashes from the fast fields (no stored docs).
-fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
-    let reader = index.reader()?;
+fn existing(index: &Index) -> Result<ExistingMap> {
+    let kind = index.schema().get_field("kind")?;
+    let reader = manual_reader(index)?;
     let searcher = reader.searcher();
-    let mut out = HashMap::new();
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.num_docs()))
+        .sum();
+    // About one document in fifteen is an episode.
+    let mut out = ExistingMap::with_capacity_and_hasher(
+        usize::try_from(docs / 12).unwrap_or(0),
+        Default::default(),
+    );
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let hashes = ff.u64("hash")?;
@@ -204,23 +220,43 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
             continue;
         };
         let key_terms = all_terms(&keys).map_err(TantivyError::from)?;
-        let file_terms = all_terms(&files).map_err(TantivyError::from)?;
-        let term = |terms: &[String], ord: Option<u64>| {
+        let file_terms: Vec<std::sync::Arc<str>> = all_terms(&files)
+            .map_err(TantivyError::from)?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        fn term<T: Clone + Default>(terms: &[T], ord: Option<u64>) -> T {
             ord.and_then(|o| terms.get(usize::try_from(o).ok()?))
                 .cloned()
                 .unwrap_or_default()
+        }
+        // Only episode documents (one in ~15) carry hashes: walk their postings, not every doc.
+        let episodes = Term::from_field_text(kind, KIND_EPISODE);
+        let postings = seg
+            .inverted_index(kind)?
+            .read_postings(&episodes, IndexRecordOption::Basic)
+            .map_err(TantivyError::from)?;
+        let Some(mut postings) = postings else {
+            continue;
         };
-        for doc in seg.doc_ids_alive() {
-            let Some(hash) = hashes.first(doc) else {
-                continue; // a chapter document
+        let alive = seg.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let this = doc;
+            doc = postings.advance();
+            if alive.is_some_and(|a| !a.is_alive(this)) {
+                continue;
+            }
+            let Some(hash) = hashes.first(this) else {
+                continue;
             };
             out.insert(
-                term(&key_terms, keys.term_ords(doc).next()),
+                term(&key_terms, keys.term_ords(this).next()),
                 Existing {
                     hash,
-                    loc_hash: locs.first(doc).unwrap_or(0),
-                    file_hash: files_hashes.first(doc).unwrap_or(0),
-                    source_file: term(&file_terms, files.term_ords(doc).next()),
+                    loc_hash: locs.first(this).unwrap_or(0),
+                    file_hash: files_hashes.first(this).unwrap_or(0),
+                    source_file: term(&file_terms, files.term_ords(this).next()),
                 },
             );
         }
@@ -275,8 +311,16 @@ fn documents(
     docs
 }
 
+/// A reader with no file-watcher thread: a CLI run reads one commit and exits.
+fn manual_reader(index: &Index) -> Result<tantivy::IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?)
+}
+
 fn count_kind(index: &Index, f: &Fields, kind: &str) -> Result<u64> {
-    let reader = index.reader()?;
+    let reader = manual_reader(index)?;
     let q = TermQuery::new(
         Term::from_field_text(f.kind, kind),
         IndexRecordOption::Basic,
@@ -297,7 +341,7 @@ pub fn update(
     let f = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
     let mut w = writer(dir, &index, opts.memory_budget, opts.wait)?;
     let before = if opts.rebuild || created {
-        HashMap::new()
+        ExistingMap::default()
     } else {
         existing(&index)?
     };
@@ -343,7 +387,7 @@ pub fn update(
                 summary.unchanged += 1;
                 // Same content, new place in the file: refresh the stored location quietly.
                 if old.loc_hash != hash_bytes(ep.source.as_bytes())
-                    || old.source_file != file.id
+                    || *old.source_file != *file.id
                     || old.file_hash != file.hash
                 {
                     w.delete_term(Term::from_field_text(f.key, key));
@@ -378,7 +422,7 @@ pub fn update(
         .collect();
     summary.unchanged += before
         .iter()
-        .filter(|(k, old)| kept.contains(old.source_file.as_str()) && !chosen.contains_key(*k))
+        .filter(|(k, old)| kept.contains(&*old.source_file) && !chosen.contains_key(*k))
         .count();
     // Episodes gone from a file that was read again this run.
     let reread: HashSet<&str> = loaded
@@ -389,7 +433,7 @@ pub fn update(
         .collect();
     let mut gone: Vec<&String> = before
         .iter()
-        .filter(|(k, old)| reread.contains(old.source_file.as_str()) && !chosen.contains_key(*k))
+        .filter(|(k, old)| reread.contains(&*old.source_file) && !chosen.contains_key(*k))
         .map(|(k, _)| k)
         .collect();
     gone.sort();
