@@ -63,6 +63,84 @@ pub enum Command {
     Export(ExportArgs),
     /// Serve a search page and a JSON API over HTTP (loopback unless --addr says otherwise)
     Serve(ServeArgs),
+    /// Follow a podcast: fetch a feed URL (or read a local file or folder), index it, remember it
+    Add(AddArgs),
+    /// Read every followed source again (or those named) and index what is new or changed
+    Update(UpdateArgs),
+    /// The followed sources, with their last update, episode count and last error
+    Sources,
+    /// Forget a followed source and remove its episodes from the index
+    Remove(RemoveArgs),
+}
+
+/// HTTP limits shared by `add` and `update`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Give up on a request after SECONDS (connecting, redirects and body together)
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = parse_timeout)]
+    pub timeout: f64,
+    /// The largest feed or chapters file accepted: bytes, or a number with K, M or G
+    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = podseek::fetch::parse_size)]
+    pub max_size: u64,
+    /// When another process is updating the index, wait up to SECONDS for it instead of failing
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "60")]
+    pub wait: Option<u64>,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t > 0.0 && t <= 86_400.0 => Ok(t),
+        _ => Err(format!(
+            "invalid timeout {s:?}: use seconds, more than 0 and at most 86400"
+        )),
+    }
+}
+
+/// `podseek add`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "SOURCE is an http:// or https:// feed URL, or a local file or folder. It is \
+read and indexed at once, then remembered in the index folder (sources.json) for `podseek update`. \
+The name defaults to the feed's title.\n\
+Examples:\n  podseek add https://example.com/feed.xml\n  podseek add ~/notes/corepy --name core.py"
+)]
+pub struct AddArgs {
+    /// A feed URL or a local file or folder
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// The name to know it by [default: the feed's title]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// `podseek update`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Feeds are fetched with a conditional GET (If-None-Match / If-Modified-Since), \
+so an unchanged feed costs one 304. New and changed episodes are indexed in one commit; \
+episodes that left a feed stay unless --prune. A source that fails is reported and skipped, \
+the others still update, and the exit code is 2.\n\
+Cron, every hour:\n  0 * * * * podseek --index ~/.podseek update --quiet"
+)]
+pub struct UpdateArgs {
+    /// Only these sources [default: all]
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Remove episodes that are no longer in their source (fetches feeds in full, no 304)
+    #[arg(long)]
+    pub prune: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// `podseek remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The source's name, as `podseek sources` lists it
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 /// `podseek parse`.

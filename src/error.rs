@@ -66,6 +66,9 @@ pub enum Error {
     /// An invalid option value.
     #[error("{0}")]
     BadOption(String),
+    /// A followed source that could not be read (`add`).
+    #[error("{0}")]
+    Source(String),
     /// No such episode in the index.
     #[error("no episode {0} in the index; `podseek episodes` lists them")]
     EpisodeNotFound(String),

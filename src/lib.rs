@@ -5,12 +5,14 @@
 //! files), [`load`] reads files and folders, [`index`] writes them into tantivy, [`search`]
 //! answers queries, [`export`] writes chapters files and NDJSON, [`render`] prints results
 //! for people or as JSON, and [`serve`] answers over HTTP with a search page and a JSON API.
+//! [`sources`] follows feeds by URL ([`fetch`] gets them over HTTP) and keeps them current.
 
 pub mod chapters_json;
 pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod feed;
+pub mod fetch;
 pub mod index;
 pub mod load;
 pub mod model;
@@ -19,6 +21,7 @@ pub mod query_guard;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod sources;
 
 pub use error::{Error, Result};
 pub use index::{IndexOptions, IndexSummary, PodIndex};

@@ -5,7 +5,7 @@ mod progress;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, ColorChoice, Command, ExportFormat};
+use cli::{Cli, ColorChoice, Command, ExportFormat, FetchArgs};
 use podseek::export::{self, Format};
 use podseek::render::{self, Style};
 use podseek::{IndexOptions, LoadOptions, PodIndex, SearchOptions, index, load, search};
@@ -87,6 +87,19 @@ fn skipped(loaded: &load::Loaded) -> Exit {
         Exit::Found
     } else {
         Exit::Error
+    }
+}
+
+/// The engine's follow options from the shared `add`/`update` flags.
+fn follow_options(a: &FetchArgs, prune: bool) -> podseek::sources::FollowOptions {
+    podseek::sources::FollowOptions {
+        fetch: podseek::fetch::FetchOptions {
+            timeout: std::time::Duration::from_secs_f64(a.timeout),
+            max_bytes: a.max_size,
+            ..podseek::fetch::FetchOptions::default()
+        },
+        prune,
+        wait: a.wait.map(std::time::Duration::from_secs),
     }
 }
 
@@ -294,6 +307,67 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             })
             .with_context(|| format!("cannot serve on {}", a.addr))?;
             eprintln!("podseek: stopped");
+            Exit::Found
+        }
+        Command::Add(a) => {
+            let opts = follow_options(&a.fetch, false);
+            let r = podseek::sources::add(&dir, &a.source, a.name.as_deref(), &opts)?;
+            if cli.json {
+                render::json(
+                    &mut out,
+                    &podseek::sources::UpdateReport { sources: vec![r] },
+                )?;
+            } else {
+                render::warnings(&mut std::io::stderr(), &r.warnings)?;
+                if !cli.quiet {
+                    render::followed(&mut out, &style, &r)?;
+                }
+            }
+            Exit::Found
+        }
+        Command::Update(a) => {
+            let opts = follow_options(&a.fetch, a.prune);
+            let r = podseek::sources::update(&dir, &a.names, &opts)?;
+            for s in &r.sources {
+                if let Some(e) = &s.error {
+                    eprintln!("podseek: {}: {}: {e}", s.name, s.source);
+                }
+                // Warnings of a feed that changed; an unchanged one would repeat them every run.
+                if !cli.json && s.status == podseek::sources::Status::Updated {
+                    render::warnings(&mut std::io::stderr(), &s.warnings)?;
+                }
+            }
+            if cli.json {
+                render::json(&mut out, &r)?;
+            } else if !cli.quiet {
+                render::update(&mut out, &style, &r)?;
+            }
+            if r.failed() { Exit::Error } else { Exit::Found }
+        }
+        Command::Sources => {
+            let list = podseek::sources::list(&dir)?;
+            if cli.json {
+                render::json(&mut out, &list)?;
+            } else if !cli.quiet {
+                render::sources(&mut out, &style, &list)?;
+            }
+            Exit::Found
+        }
+        Command::Remove(a) => {
+            let opts = podseek::sources::FollowOptions::default();
+            let (name, removed) = podseek::sources::remove(&dir, &a.name, &opts)?;
+            if cli.json {
+                render::json(
+                    &mut out,
+                    &serde_json::json!({"name": name, "removed": removed}),
+                )?;
+            } else if !cli.quiet {
+                writeln!(
+                    out,
+                    "forgot {name}; removed {removed} episode{} from the index",
+                    if removed == 1 { "" } else { "s" }
+                )?;
+            }
             Exit::Found
         }
         Command::Episodes => {

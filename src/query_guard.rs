@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 
 /// Longest query accepted, in bytes; longer ones are refused rather than run.
-pub const MAX_QUERY_BYTES: usize = 4096;
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Deepest parenthesis nesting kept; deeper queries have their parentheses dropped.
 pub const MAX_NESTING: usize = 32;
 

@@ -1,10 +1,12 @@
 //! Printers: the same result types as aligned text for people or as one JSON document.
 
 use crate::export::ExportSummary;
+use crate::index::ChangeKind;
 use crate::index::IndexSummary;
 use crate::model::{Episode, Warning, format_hms};
 use crate::notes::ParseOutput;
 use crate::search::{AtResult, GroupedResult, Hit, SearchResult};
+use crate::sources::{SourceList, SourceReport, Status, UpdateReport};
 use std::io::{self, Write};
 
 /// How human output looks.
@@ -397,4 +399,107 @@ pub fn export_summary(out: &mut dyn Write, style: &Style, s: &ExportSummary) -> 
         n => format!("; {n} episodes without chapters left out"),
     };
     writeln!(out, "{}", style.dim(&format!("{what}{skipped}")))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One source's line: `core.py: 1 new episode: core.py #31 Title`.
+pub fn followed(out: &mut dyn Write, style: &Style, r: &SourceReport) -> io::Result<()> {
+    let name = style.bold(&r.name);
+    if let Some(e) = &r.error {
+        return writeln!(out, "{name}: failed: {e}");
+    }
+    // A first `add` of a long feed would make one huge line: name a few, count the rest.
+    let labels = |k: ChangeKind| {
+        let all: Vec<&str> = r
+            .changes
+            .iter()
+            .filter(|c| c.kind == k)
+            .map(|c| c.label.as_str())
+            .collect();
+        let mut s = all.iter().take(5).copied().collect::<Vec<_>>().join("; ");
+        if all.len() > 5 {
+            s.push_str(&format!("; and {} more", all.len() - 5));
+        }
+        s
+    };
+    let mut parts = Vec::new();
+    if r.added > 0 {
+        parts.push(format!(
+            "{}: {}",
+            plural(r.added, "new episode", "new episodes"),
+            labels(ChangeKind::Added)
+        ));
+    }
+    if r.updated > 0 {
+        parts.push(format!(
+            "{} changed: {}",
+            plural(r.updated, "episode", "episodes"),
+            labels(ChangeKind::Updated)
+        ));
+    }
+    if r.removed > 0 {
+        parts.push(format!(
+            "{} removed: {}",
+            plural(r.removed, "episode", "episodes"),
+            labels(ChangeKind::Removed)
+        ));
+    }
+    if parts.is_empty() {
+        let why = if r.not_modified {
+            "unchanged (304 Not Modified)"
+        } else {
+            "no new episodes"
+        };
+        return writeln!(
+            out,
+            "{name}: {why}; {} indexed",
+            plural(r.episodes, "episode", "episodes")
+        );
+    }
+    writeln!(out, "{name}: {}", parts.join(", "))
+}
+
+/// `update`: one line per source, then a total.
+pub fn update(out: &mut dyn Write, style: &Style, r: &UpdateReport) -> io::Result<()> {
+    for s in &r.sources {
+        followed(out, style, s)?;
+    }
+    let failed = r
+        .sources
+        .iter()
+        .filter(|s| s.status == Status::Error)
+        .count();
+    let added: usize = r.sources.iter().map(|s| s.added).sum();
+    writeln!(
+        out,
+        "{} read, {} failed; {} new",
+        plural(r.sources.len(), "source", "sources"),
+        failed,
+        plural(added, "episode", "episodes")
+    )
+}
+
+/// `sources`: one line per followed source.
+pub fn sources(out: &mut dyn Write, style: &Style, list: &SourceList) -> io::Result<()> {
+    if list.sources.is_empty() {
+        return writeln!(out, "no followed sources; add one with `podseek add URL`");
+    }
+    for s in &list.sources {
+        writeln!(
+            out,
+            "{}  {}  {}  updated {}{}",
+            style.bold(&s.name),
+            s.source,
+            plural(s.episodes, "episode", "episodes"),
+            s.last_update.as_deref().unwrap_or("never"),
+            s.last_error
+                .as_deref()
+                .map(|e| format!("  last error: {e}"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(())
 }

@@ -5,7 +5,10 @@ pub mod schema;
 mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use write::{IndexOptions, IndexSummary, known_files, update};
+pub use write::{
+    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, Writer, belongs_to, known_files,
+    update,
+};
 
 use crate::error::{Error, Result};
 use crate::model::Episode;

@@ -328,6 +328,298 @@ fn count_kind(index: &Index, f: &Fields, kind: &str) -> Result<u64> {
     Ok(reader.searcher().search(&q, &Count)? as u64)
 }
 
+/// Which indexed episodes that a run did not see are removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Vanished {
+    /// Those of the files read again this run (`podseek index`).
+    #[default]
+    RereadFiles,
+    /// None: a followed feed keeps the episodes that left it (`update` without `--prune`).
+    Keep,
+    /// Those whose source file is one of these ids or lies under one (a folder's canonical
+    /// path): `update --prune` and `remove`.
+    Under(Vec<String>),
+}
+
+/// Whether a stored source-file id is `root` itself or a file inside the folder `root`.
+pub fn belongs_to(file: &str, root: &str) -> bool {
+    file == root
+        || file
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('\\'))
+}
+
+/// What happened to one episode in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Not in the index before.
+    Added,
+    /// Its content changed.
+    Updated,
+    /// Removed from the index.
+    Removed,
+}
+
+/// One episode a run added, updated or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What happened.
+    pub kind: ChangeKind,
+    /// The source-file id it was read from (for a removal: where it had been read from).
+    pub file: String,
+    /// `Episode 21: A Garbage Episode` (for a removal: the stored key's readable part).
+    pub label: String,
+}
+
+/// An index open for writing: holds the writer lock until dropped or finished, so a caller can
+/// keep other state (the followed-sources file) consistent with the commit.
+pub struct Writer {
+    index: Index,
+    fields: Fields,
+    w: IndexWriter,
+    created: bool,
+    rebuild: bool,
+    before: ExistingMap,
+    /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
+    reader: tantivy::IndexReader,
+}
+
+impl Writer {
+    /// Opens (or creates) the index at `dir` and takes its writer lock.
+    pub fn open(dir: &Path, opts: &IndexOptions) -> Result<Writer> {
+        let (index, created) = open_or_create(dir, opts.rebuild)?;
+        let fields = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
+        let w = writer(dir, &index, opts.memory_budget, opts.wait)?;
+        // A run killed before its commit may have left files (a `.del` of the same segment and
+        // opstamp) that this run would write again and fail on: drop them first.
+        w.garbage_collect_files().wait()?;
+        let before = if opts.rebuild || created {
+            ExistingMap::default()
+        } else {
+            existing(&index)?
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Writer {
+            reader,
+            index,
+            fields,
+            w,
+            created,
+            rebuild: opts.rebuild,
+            before,
+        })
+    }
+
+    /// How many episodes each source-file id holds in the last commit.
+    pub fn files(&self) -> Result<HashMap<String, usize>> {
+        let mut out = HashMap::new();
+        for e in existing(&self.index)?.into_values() {
+            *out.entry(e.source_file.to_string()).or_insert(0) += 1;
+        }
+        Ok(out)
+    }
+
+    /// The episode stored under `key` in the last commit, if any.
+    pub fn episode(&self, key: &str) -> Result<Option<Episode>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.key, key),
+            IndexRecordOption::Basic,
+        );
+        let hits = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        for addr in hits {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(json) = doc
+                .get_first(self.fields.episode_json)
+                .and_then(|v| tantivy::schema::Value::as_str(&v))
+            {
+                return Ok(serde_json::from_str(json).ok());
+            }
+        }
+        Ok(None)
+    }
+
+    /// Writes what `loaded` holds and commits once (or not at all when nothing changed); the
+    /// lock stays held until [`Writer::finish`]. Call it once per `Writer`.
+    pub fn commit(
+        &mut self,
+        loaded: &Loaded,
+        vanished: &Vanished,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(IndexSummary, Vec<Change>)> {
+        let f = &self.fields;
+        let w = &mut self.w;
+        let before = &self.before;
+        if self.rebuild {
+            w.delete_all_documents()?;
+        }
+        let mut changes = Vec::new();
+        let mut summary = IndexSummary {
+            warnings: loaded.output_warnings(),
+            ..IndexSummary::default()
+        };
+        // The last file to mention an episode wins; earlier copies are reported.
+        let mut chosen: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut order = Vec::new();
+        for (fi, file) in loaded.files.iter().enumerate() {
+            for (ei, ep) in file.output.episodes.iter().enumerate() {
+                let key = ep.key();
+                if let Some((pf, pe)) = chosen.insert(key.clone(), (fi, ei)) {
+                    let prev = &loaded.files[pf].output.episodes[pe];
+                    summary.warnings.push(Warning {
+                        source: ep.source.clone(),
+                        message: format!(
+                            "episode {:?} also appears at {}; the later one is indexed",
+                            ep.label(),
+                            prev.source
+                        ),
+                    });
+                } else {
+                    order.push(key);
+                }
+            }
+        }
+
+        let total = order.len();
+        let mut changed = false;
+        for (done, key) in order.iter().enumerate() {
+            let (fi, ei) = chosen[key];
+            let file = &loaded.files[fi];
+            let ep = &file.output.episodes[ei];
+            let hash = content_hash(ep);
+            match before.get(key) {
+                Some(old) if old.hash == hash => {
+                    summary.unchanged += 1;
+                    // Same content, new place in the file: refresh the stored location quietly.
+                    if old.loc_hash != hash_bytes(ep.source.as_bytes())
+                        || *old.source_file != *file.id
+                        || old.file_hash != file.hash
+                    {
+                        w.delete_term(Term::from_field_text(f.key, key));
+                        for d in documents(f, ep, key, file, hash) {
+                            w.add_document(d)?;
+                        }
+                        changed = true;
+                    }
+                }
+                old => {
+                    let kind = if old.is_some() {
+                        summary.updated += 1;
+                        w.delete_term(Term::from_field_text(f.key, key));
+                        ChangeKind::Updated
+                    } else {
+                        summary.added += 1;
+                        ChangeKind::Added
+                    };
+                    changes.push(Change {
+                        kind,
+                        file: file.id.clone(),
+                        label: match ep.number {
+                            Some(n) => format!("Episode {n}: {}", ep.title),
+                            None => ep.title.clone(),
+                        },
+                    });
+                    for d in documents(f, ep, key, file, hash) {
+                        w.add_document(d)?;
+                    }
+                    changed = true;
+                }
+            }
+            progress(done + 1, total);
+        }
+
+        // Episodes this run did not see, removed as `vanished` says.
+        // Files not parsed because their hash is the indexed one: their episodes stay as they are.
+        let kept: HashSet<&str> = loaded
+            .files
+            .iter()
+            .filter(|f| f.unchanged)
+            .map(|f| f.id.as_str())
+            .collect();
+        summary.unchanged += before
+            .iter()
+            .filter(|(k, old)| kept.contains(&*old.source_file) && !chosen.contains_key(*k))
+            .count();
+        let reread: HashSet<&str> = loaded
+            .files
+            .iter()
+            .filter(|f| !f.unchanged)
+            .map(|f| f.id.as_str())
+            .collect();
+        let gone_here = |file: &str| match vanished {
+            Vanished::RereadFiles => reread.contains(file),
+            Vanished::Keep => false,
+            Vanished::Under(roots) => roots.iter().any(|r| belongs_to(file, r)),
+        };
+        let mut gone: Vec<(&String, &Existing)> = before
+            .iter()
+            .filter(|(k, old)| {
+                gone_here(&old.source_file)
+                    && !kept.contains(&*old.source_file)
+                    && !chosen.contains_key(*k)
+            })
+            .collect();
+        gone.sort_by(|a, b| a.0.cmp(b.0));
+        for (key, old) in gone {
+            w.delete_term(Term::from_field_text(f.key, key));
+            summary.removed += 1;
+            changes.push(Change {
+                kind: ChangeKind::Removed,
+                file: old.source_file.to_string(),
+                label: key.replace('\u{1f}', " "),
+            });
+            changed = true;
+        }
+
+        // Synonyms of the podcast.toml files read now replace what they said before.
+        let fresh = self.rebuild || self.created;
+        let old_synonyms = if fresh {
+            BTreeMap::new()
+        } else {
+            super::payload(&self.index)
+                .map(|p| p.synonyms)
+                .unwrap_or_default()
+        };
+        let mut synonyms = old_synonyms.clone();
+        for (toml, lines) in &loaded.synonyms {
+            if lines.is_empty() {
+                synonyms.remove(toml);
+            } else {
+                synonyms.insert(toml.clone(), lines.clone());
+            }
+        }
+        if changed || fresh || synonyms != old_synonyms {
+            let payload = serde_json::to_string(&Payload {
+                podseek_schema: SCHEMA_VERSION,
+                synonyms,
+            })
+            .unwrap_or_default();
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+            self.created = false;
+            self.rebuild = false;
+            self.reader.reload()?;
+        } else {
+            w.rollback()?;
+        }
+        summary.episodes = count_kind(&self.index, f, KIND_EPISODE)?;
+        summary.chapters = count_kind(&self.index, f, KIND_CHAPTER)?;
+        Ok((summary, changes))
+    }
+
+    /// Cleans up after the commit and releases the writer lock.
+    pub fn finish(self) -> Result<()> {
+        // Files of runs that were killed before their commit are no longer referenced: drop them.
+        self.w.garbage_collect_files().wait()?;
+        self.w.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
 /// Writes what `loaded` holds into the index at `dir`: one commit, or none on failure.
 ///
 /// `progress` is called after each episode handled, with (done, total).
@@ -337,144 +629,8 @@ pub fn update(
     opts: &IndexOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndexSummary> {
-    let (index, created) = open_or_create(dir, opts.rebuild)?;
-    let f = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
-    let mut w = writer(dir, &index, opts.memory_budget, opts.wait)?;
-    let before = if opts.rebuild || created {
-        ExistingMap::default()
-    } else {
-        existing(&index)?
-    };
-    if opts.rebuild {
-        w.delete_all_documents()?;
-    }
-
-    let mut summary = IndexSummary {
-        warnings: loaded.output_warnings(),
-        ..IndexSummary::default()
-    };
-    // The last file to mention an episode wins; earlier copies are reported.
-    let mut chosen: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut order = Vec::new();
-    for (fi, file) in loaded.files.iter().enumerate() {
-        for (ei, ep) in file.output.episodes.iter().enumerate() {
-            let key = ep.key();
-            if let Some((pf, pe)) = chosen.insert(key.clone(), (fi, ei)) {
-                let prev = &loaded.files[pf].output.episodes[pe];
-                summary.warnings.push(Warning {
-                    source: ep.source.clone(),
-                    message: format!(
-                        "episode {:?} also appears at {}; the later one is indexed",
-                        ep.label(),
-                        prev.source
-                    ),
-                });
-            } else {
-                order.push(key);
-            }
-        }
-    }
-
-    let total = order.len();
-    let mut changed = false;
-    for (done, key) in order.iter().enumerate() {
-        let (fi, ei) = chosen[key];
-        let file = &loaded.files[fi];
-        let ep = &file.output.episodes[ei];
-        let hash = content_hash(ep);
-        match before.get(key) {
-            Some(old) if old.hash == hash => {
-                summary.unchanged += 1;
-                // Same content, new place in the file: refresh the stored location quietly.
-                if old.loc_hash != hash_bytes(ep.source.as_bytes())
-                    || *old.source_file != *file.id
-                    || old.file_hash != file.hash
-                {
-                    w.delete_term(Term::from_field_text(f.key, key));
-                    for d in documents(&f, ep, key, file, hash) {
-                        w.add_document(d)?;
-                    }
-                    changed = true;
-                }
-            }
-            old => {
-                if old.is_some() {
-                    summary.updated += 1;
-                    w.delete_term(Term::from_field_text(f.key, key));
-                } else {
-                    summary.added += 1;
-                }
-                for d in documents(&f, ep, key, file, hash) {
-                    w.add_document(d)?;
-                }
-                changed = true;
-            }
-        }
-        progress(done + 1, total);
-    }
-
-    // Files not parsed because their hash is the indexed one: their episodes stay as they are.
-    let kept: HashSet<&str> = loaded
-        .files
-        .iter()
-        .filter(|f| f.unchanged)
-        .map(|f| f.id.as_str())
-        .collect();
-    summary.unchanged += before
-        .iter()
-        .filter(|(k, old)| kept.contains(&*old.source_file) && !chosen.contains_key(*k))
-        .count();
-    // Episodes gone from a file that was read again this run.
-    let reread: HashSet<&str> = loaded
-        .files
-        .iter()
-        .filter(|f| !f.unchanged)
-        .map(|f| f.id.as_str())
-        .collect();
-    let mut gone: Vec<&String> = before
-        .iter()
-        .filter(|(k, old)| reread.contains(&*old.source_file) && !chosen.contains_key(*k))
-        .map(|(k, _)| k)
-        .collect();
-    gone.sort();
-    for key in gone {
-        w.delete_term(Term::from_field_text(f.key, key));
-        summary.removed += 1;
-        changed = true;
-    }
-
-    // Synonyms of the podcast.toml files read now replace what they said before.
-    let old_synonyms = if opts.rebuild || created {
-        BTreeMap::new()
-    } else {
-        super::payload(&index)
-            .map(|p| p.synonyms)
-            .unwrap_or_default()
-    };
-    let mut synonyms = old_synonyms.clone();
-    for (toml, lines) in &loaded.synonyms {
-        if lines.is_empty() {
-            synonyms.remove(toml);
-        } else {
-            synonyms.insert(toml.clone(), lines.clone());
-        }
-    }
-    if changed || created || opts.rebuild || synonyms != old_synonyms {
-        let payload = serde_json::to_string(&Payload {
-            podseek_schema: SCHEMA_VERSION,
-            synonyms,
-        })
-        .unwrap_or_default();
-        let mut prepared = w.prepare_commit()?;
-        prepared.set_payload(&payload);
-        prepared.commit()?;
-    } else {
-        w.rollback()?;
-    }
-    // Files of runs that were killed before their commit are no longer referenced: drop them.
-    w.garbage_collect_files().wait()?;
-    w.wait_merging_threads()?;
-    summary.episodes = count_kind(&index, &f, KIND_EPISODE)?;
-    summary.chapters = count_kind(&index, &f, KIND_CHAPTER)?;
+    let mut w = Writer::open(dir, opts)?;
+    let (summary, _) = w.commit(loaded, &Vanished::RereadFiles, progress)?;
+    w.finish()?;
     Ok(summary)
 }

@@ -29,7 +29,9 @@ pub const MAX_API_LIMIT: usize = 100;
 /// Episodes the search page shows for a query.
 pub const PAGE_EPISODES: usize = 20;
 /// Longest request target (path and query string) accepted, in bytes; longer ones get 414.
-pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Room for the longest query the search accepts with every byte percent-encoded, so a query
+/// too long gets the search's own 400 explaining the limit.
+pub const MAX_URI_BYTES: usize = 3 * crate::query_guard::MAX_QUERY_BYTES + 2048;
 /// Largest request body accepted, in bytes (every route is a GET; bodies are never read).
 pub const MAX_BODY_BYTES: u64 = 1024;
 /// Requests handled at once; more wait in line until the request timeout.

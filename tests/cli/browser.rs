@@ -9,7 +9,7 @@ use crate::http::{Response, Server, request};
 use crate::serve::{artifacts, episode, index_episodes};
 use crate::util::Env;
 use serde_json::{Value, json};
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -152,13 +152,6 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 fn call(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Response {
     let body = body.map(Value::to_string).unwrap_or_default();
     request(
@@ -173,13 +166,34 @@ fn call(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Res
 
 impl Driver {
     fn start(path: &Path) -> Driver {
-        let port = free_port();
-        let child = std::process::Command::new(path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
+        // Port 0: chromedriver binds a free port itself and names it, so no other test can
+        // take the port between our choosing it and chromedriver binding it.
+        let mut child = std::process::Command::new(path)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let port = line
+                    .split_once("started successfully on port ")
+                    .and_then(|(_, rest)| rest.trim_end_matches('.').parse::<u16>().ok());
+                if let Some(port) = port {
+                    let _ = tx.send(port);
+                }
+                // Keep reading so chromedriver never blocks on a full pipe.
+            }
+        });
+        let port = match rx.recv_timeout(DEADLINE) {
+            Ok(port) => port,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("chromedriver did not say which port it listens on");
+            }
+        };
         let driver = Driver {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),

@@ -37,7 +37,7 @@ fn empty_and_overlong_queries_are_refused() {
     let (code, _, err) = env.run(&["search", "  "]);
     assert_eq!(code, 2);
     assert!(err.contains("empty"), "{err}");
-    let long = "word ".repeat(2000);
+    let long = "word ".repeat(podseek::search::MAX_QUERY_BYTES / 5 + 1);
     let (code, _, err) = env.run(&["search", &long]);
     assert_eq!(code, 2);
     assert!(err.contains("limit"), "{err}");

@@ -5,6 +5,8 @@ mod browse;
 mod browser;
 mod corpora;
 mod errors;
+mod feedserver;
+mod follow;
 mod formats;
 mod hostile;
 mod http;

@@ -98,6 +98,12 @@ const QUERIES: &[&str] = &[
 
 /// What an index answers: every episode, and every hit of a fixed query set (rank-free).
 fn snapshot(env: &Env, index: &Path) -> Result<String, String> {
+    Ok(snapshot_parts(env, index)?.join("\n"))
+}
+
+/// The snapshot one podseek process at a time: each part comes from its own process, so during
+/// a write each part alone is old or new, while the parts together may straddle the commit.
+fn snapshot_parts(env: &Env, index: &Path) -> Result<Vec<String>, String> {
     let mut parts = Vec::new();
     let run = |args: &[&str]| -> Result<Value, String> {
         let out = env
@@ -131,7 +137,7 @@ fn snapshot(env: &Env, index: &Path) -> Result<String, String> {
             .collect();
         parts.push(format!("{q}: {} {hits:?}", v["total"]));
     }
-    Ok(parts.join("\n"))
+    Ok(parts)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -268,28 +274,27 @@ fn killed_index_runs_leave_the_old_or_the_new_index_never_a_mix() {
 #[test]
 fn readers_during_a_write_see_the_old_or_the_new_index() {
     let fx = fixture();
+    let before: Vec<&str> = fx.before.lines().collect();
+    let after: Vec<&str> = fx.after.lines().collect();
+    assert_eq!(before.len(), QUERIES.len() + 1, "one line per process");
     let live = fx.env.path().join("live");
     copy_dir(&fx.base, &live);
     let mut child = spawn_index(&fx.env, &fx.notes, &live);
     let mut seen = (0, 0);
     loop {
         let done = child.try_wait().expect("wait").is_some();
-        let got = snapshot(&fx.env, &live).expect("searching during a write works");
-        if got == fx.before {
-            seen.0 += 1;
-        } else if got == fx.after {
-            seen.1 += 1;
-        } else {
-            // A snapshot is several reader processes: the commit may land between two of them.
-            // Each reader must still see the old or the new index, and none the old after the new.
-            let mut new_seen = false;
-            for ((g, b), a) in got.lines().zip(fx.before.lines()).zip(fx.after.lines()) {
-                assert!(g == b || g == a, "a reader saw a mixed index:\n{g}");
-                assert!(
-                    !(new_seen && g == b && g != a),
-                    "a reader saw the old index after the new:\n{got}"
+        let got = snapshot_parts(&fx.env, &live).expect("searching during a write works");
+        // Each answer comes from one process and must be wholly old or wholly new.
+        for (i, part) in got.iter().enumerate() {
+            if part == before[i] {
+                seen.0 += 1;
+            } else if part == after[i] {
+                seen.1 += 1;
+            } else {
+                panic!(
+                    "a reader saw a mixed index:\n{part}\n--- before:\n{}\n--- after:\n{}",
+                    before[i], after[i]
                 );
-                new_seen |= g == a && g != b;
             }
         }
         if done {
@@ -299,7 +304,7 @@ fn readers_during_a_write_see_the_old_or_the_new_index() {
     assert!(child.wait().expect("wait").success());
     assert_eq!(snapshot(&fx.env, &live).expect("snapshot"), fx.after);
     eprintln!(
-        "readers during a write: {} saw the old index, {} the new",
+        "readers during a write: {} answers from the old index, {} from the new",
         seen.0, seen.1
     );
 }
@@ -309,13 +314,32 @@ fn a_second_writer_exits_at_once_or_waits_with_wait() {
     let fx = fixture();
     let live = fx.env.path().join("live2");
     copy_dir(&fx.base, &live);
-    let mut first = spawn_index(&fx.env, &fx.notes, &live);
-    // Wait until the first run holds the lock, then race it.
-    let lock = live.join(".tantivy-writer.lock");
+    // The first run may wait, so this test's probe of the lock never makes it fail.
+    let mut first = fx
+        .env
+        .std_cmd(&["index", "-q", "--wait", "120"])
+        .arg(&fx.notes)
+        .arg("--index")
+        .arg(&live)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn podseek");
+    // The lock file is copied with the index, so its presence says nothing: wait until the
+    // first run holds the OS lock (a try-lock fails), then race it.
+    let lock = std::fs::File::open(live.join(".tantivy-writer.lock")).expect("lock file");
     let t = Instant::now();
-    while !lock.exists() && t.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(5));
+    let mut held = false;
+    while !held && t.elapsed() < Duration::from_secs(30) {
+        match lock.try_lock() {
+            Ok(()) => {
+                lock.unlock().expect("unlock");
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(_) => held = true,
+        }
     }
+    assert!(held, "the first run never took the writer lock");
     let out = fx
         .env
         .cmd(&["index"])
