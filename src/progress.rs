@@ -39,9 +39,15 @@ impl Progress {
                 old.finish_and_clear();
             }
             let style = ProgressStyle::with_template(&format!(
-                "{{prefix:>16}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} {{per_sec}} ETA {{eta}}"
+                "{{prefix:>8}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit}, {{rate}}/s, ETA {{eta}}"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}", state.per_sec());
+                },
+            )
             .progress_chars("=> ");
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
@@ -51,7 +57,10 @@ impl Progress {
             self.phase = phase;
         }
         if let Some(bar) = &self.bar {
-            bar.set_length(total as u64);
+            // set_length always redraws; set_position is rate-limited by indicatif.
+            if bar.length() != Some(total as u64) {
+                bar.set_length(total as u64);
+            }
             bar.set_position(done as u64);
         }
     }

@@ -13,6 +13,7 @@ mod http;
 mod incremental;
 mod indexing;
 mod parse;
+mod progress;
 mod robust;
 mod search;
 mod serve;
