@@ -72,31 +72,13 @@ pub fn is_http_url(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// Resolves a reference found in a document fetched from `base` (absolute, `/path` or
-/// relative), as a browser would for plain paths.
+/// Resolves a reference found in a document fetched from `base` (absolute, `/path`, `../path`
+/// or relative) as a browser would; a base that is not a URL leaves the reference as it is.
 pub fn resolve(base: &str, reference: &str) -> String {
-    if reference.contains("://") {
-        return reference.to_string();
+    match url::Url::parse(base).and_then(|b| b.join(reference)) {
+        Ok(u) => u.into(),
+        Err(_) => reference.to_string(),
     }
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
-    if let Some(rest) = reference.strip_prefix("//") {
-        return format!("{}{rest}", &base[..scheme_end]);
-    }
-    if reference.starts_with('/') {
-        return format!("{}{reference}", &base[..authority_end]);
-    }
-    let path = base[authority_end..]
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default();
-    let dir = match path.rfind('/') {
-        Some(i) => &path[..=i],
-        None => "/",
-    };
-    format!("{}{dir}{reference}", &base[..authority_end])
 }
 
 /// A client with podseek's limits.
@@ -245,6 +227,8 @@ mod tests {
         assert_eq!(resolve(base, "http://o.org/a"), "http://o.org/a");
         assert_eq!(resolve("http://h:8/", "a.json"), "http://h:8/a.json");
         assert_eq!(resolve("http://h:8", "a.json"), "http://h:8/a.json");
+        assert_eq!(resolve(base, "../ch/1.json"), "https://ex.org/ch/1.json");
+        assert_eq!(resolve("not a url", "ch/1.json"), "ch/1.json");
     }
 
     #[test]
