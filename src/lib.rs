@@ -8,6 +8,7 @@
 //! [`sources`] follows feeds by URL ([`fetch`] gets them over HTTP) and keeps them current.
 
 pub mod chapters_json;
+pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod feed;

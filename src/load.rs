@@ -8,7 +8,7 @@ use crate::feed;
 use crate::model::Warning;
 use crate::notes::{self, ParseOptions, ParseOutput};
 use crate::search::synonyms::SynonymsSetting;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// File endings podseek reads when it walks a folder (plus `*.chapters.json`).
@@ -51,7 +51,7 @@ impl Kind {
 pub const PODCAST_TOML: &str = "podcast.toml";
 
 /// One input file, parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// The path as the user wrote it (or a virtual name for bundled notes).
     pub display: String,
@@ -59,6 +59,25 @@ pub struct SourceFile {
     pub id: String,
     /// What parsing it gave.
     pub output: ParseOutput,
+    /// Hash of the file's bytes and the settings it was read with ([`file_hash`]); 0: none.
+    pub hash: u64,
+    /// Its hash is the one the index holds: not parsed (empty `output`), its episodes stay.
+    pub unchanged: bool,
+}
+
+/// The hash that tells whether a file must be parsed again: its bytes, the settings it is read
+/// with, and the parser's version (a new parser may read the same bytes differently).
+pub fn file_hash(bytes: &[u8], opts: &ParseOptions) -> u64 {
+    let settings = format!(
+        "{:?}\u{1f}{:?}\u{1f}{}\u{1f}{}",
+        opts.podcast,
+        opts.link,
+        env!("CARGO_PKG_VERSION"),
+        crate::index::SCHEMA_VERSION
+    );
+    let seed = xxhash_rust::xxh3::xxh3_64(settings.as_bytes());
+    // 0 means "no hash" in the index.
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, seed).max(1)
 }
 
 /// Settings for reading inputs.
@@ -68,6 +87,9 @@ pub struct LoadOptions {
     pub podcast: Option<String>,
     /// Skip unreadable files instead of failing the whole load.
     pub keep_going: bool,
+    /// Hashes of files as last indexed (file id → [`file_hash`]): a file whose hash matches
+    /// is not parsed again but marked `unchanged`. Feeds are always read (they pull in other files).
+    pub known: std::collections::HashMap<String, u64>,
 }
 
 /// Everything read from a set of paths.
@@ -152,6 +174,11 @@ fn podcast_settings(dir: &Path, stop: Option<&Path>) -> Result<(PodcastToml, Opt
 
 /// Reads a file as UTF-8 text, refusing binary files and naming the first bad byte.
 pub fn read_text(path: &Path) -> Result<String> {
+    decode(path, read_bytes(path)?)
+}
+
+/// Reads a regular file's bytes.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -162,11 +189,10 @@ pub fn read_text(path: &Path) -> Result<String> {
             message: "not a regular file".into(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    decode(path, bytes)
+    })
 }
 
 /// Bytes → text, with the errors `read_text` gives.
@@ -209,7 +235,16 @@ fn parse_file_using(
     display: &str,
     opts: &ParseOptions,
 ) -> Result<(SourceFile, Vec<String>)> {
-    let text = read_text(path)?;
+    parse_text_using(path, display, read_text(path)?, opts)
+}
+
+/// [`parse_file_using`] on text already read.
+fn parse_text_using(
+    path: &Path,
+    display: &str,
+    text: String,
+    opts: &ParseOptions,
+) -> Result<(SourceFile, Vec<String>)> {
     let bad = |message: String| Error::BadInput {
         path: path.to_path_buf(),
         message,
@@ -298,8 +333,55 @@ fn parse_file_using(
         display: display.to_string(),
         id: canonical(path),
         output,
+        ..SourceFile::default()
     };
     Ok((file, uses))
+}
+
+/// Reads, hashes and (unless its hash is known) parses one file.
+fn read_and_parse(
+    path: &Path,
+    popts: &ParseOptions,
+    known: &HashMap<String, u64>,
+) -> Result<(SourceFile, Vec<String>)> {
+    let bytes = read_bytes(path)?;
+    let hash = file_hash(&bytes, popts);
+    let text = decode(path, bytes)?;
+    let display = path.display().to_string();
+    if Kind::of(path, &text) != Kind::Feed {
+        let id = canonical(path);
+        if known.get(&id) == Some(&hash) {
+            let file = SourceFile {
+                display,
+                id,
+                hash,
+                unchanged: true,
+                ..SourceFile::default()
+            };
+            return Ok((file, vec![]));
+        }
+    }
+    let (mut file, uses) = parse_text_using(path, &display, text, popts)?;
+    file.hash = hash;
+    Ok((file, uses))
+}
+
+/// The same error again, for every file of a folder whose `podcast.toml` is bad.
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::BadInput { path, message } => Error::BadInput {
+            path: path.clone(),
+            message: message.clone(),
+        },
+        Error::Read { path, source } => Error::Read {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        other => Error::BadInput {
+            path: PathBuf::new(),
+            message: other.to_string(),
+        },
+    }
 }
 
 fn has_notes_extension(path: &Path) -> bool {
@@ -354,30 +436,87 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
 /// Without `keep_going`, the first unreadable file is the error; with it, unreadable files are
 /// listed in `skipped` and the rest are returned.
 pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
+    load_with(paths, opts, &mut |_, _| {})
+}
+
+/// [`load`], calling `progress` with (files parsed, files in all) as files are done.
+///
+/// Settings are resolved in order, then files are read, hashed and parsed in parallel, and the
+/// results taken in order: the first failing file (in order) is the error, as before.
+pub fn load_with(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Loaded> {
+    use rayon::prelude::*;
     let mut loaded = Loaded::default();
     let mut used: HashSet<String> = HashSet::new();
-    for (path, root) in collect(paths)? {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-        let settings = match dir {
-            Some(d) => podcast_settings(d, root.as_deref()),
-            None => podcast_settings(Path::new("."), Some(Path::new("."))),
-        };
-        let result = settings.and_then(|(s, toml)| {
-            if let Some(toml) = toml {
-                let lines = match &s.synonyms {
-                    Some(setting) => setting.lines(&toml)?,
-                    None => vec![],
-                };
-                let id = std::fs::canonicalize(&toml).unwrap_or(toml);
-                loaded.synonyms.insert(id.display().to_string(), lines);
+    let files = collect(paths)?;
+    let count = files.len();
+    progress(0, count);
+    // podcast.toml lookups, once per folder.
+    type Settings = (PodcastToml, Option<PathBuf>);
+    let mut by_dir: HashMap<(Option<PathBuf>, Option<PathBuf>), Result<Settings>> = HashMap::new();
+    let mut jobs = Vec::with_capacity(files.len());
+    for (path, root) in files {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf);
+        let settings = by_dir
+            .entry((dir.clone(), root.clone()))
+            .or_insert_with(|| match &dir {
+                Some(d) => podcast_settings(d, root.as_deref()),
+                None => podcast_settings(Path::new("."), Some(Path::new("."))),
+            });
+        let popts = match settings {
+            Ok((s, toml)) => {
+                let mut synonyms = Ok(());
+                if let Some(toml) = toml {
+                    let id = std::fs::canonicalize(&*toml).unwrap_or_else(|_| toml.clone());
+                    let id = id.display().to_string();
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        loaded.synonyms.entry(id)
+                    {
+                        match s
+                            .synonyms
+                            .as_ref()
+                            .map_or(Ok(vec![]), |set| set.lines(toml))
+                        {
+                            Ok(lines) => {
+                                slot.insert(lines);
+                            }
+                            Err(e) => synonyms = Err(e),
+                        }
+                    }
+                }
+                synonyms.map(|()| ParseOptions {
+                    podcast: opts.podcast.clone().or_else(|| s.name.clone()),
+                    link: s.link.clone(),
+                    ..ParseOptions::default()
+                })
             }
-            let popts = ParseOptions {
-                podcast: opts.podcast.clone().or(s.name),
-                link: s.link,
-                ..ParseOptions::default()
-            };
-            parse_file_using(&path, &path.display().to_string(), &popts)
-        });
+            Err(e) => Err(clone_error(e)),
+        };
+        jobs.push((path, popts));
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let progress = std::sync::Mutex::new(progress);
+    let one = |(path, popts): (PathBuf, Result<ParseOptions>)| {
+        let r = popts.and_then(|popts| read_and_parse(&path, &popts, &opts.known));
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Ok(mut p) = progress.lock() {
+            p(n, count);
+        }
+        r
+    };
+    // A single file (adding one episode) is not worth starting a thread pool for.
+    let results: Vec<Result<(SourceFile, Vec<String>)>> = if jobs.len() < 2 {
+        jobs.into_iter().map(one).collect()
+    } else {
+        jobs.into_par_iter().map(one).collect()
+    };
+    for result in results {
         match result {
             Ok((f, uses)) => {
                 used.extend(uses);
@@ -386,7 +525,7 @@ pub fn load(paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded> {
                     .warnings
                     .iter()
                     .any(|w| w.message == "the file is empty");
-                if f.output.episodes.is_empty() && !empty {
+                if f.output.episodes.is_empty() && !empty && !f.unchanged {
                     loaded.warnings.push(Warning {
                         source: f.display.clone(),
                         message: "no episodes found in this file".into(),
@@ -453,6 +592,7 @@ pub fn bundled() -> Loaded {
             display: name.to_string(),
             id: format!("bundled:{name}"),
             output: notes::parse_str(text, name, &opts),
+            ..SourceFile::default()
         })
         .collect();
     Loaded {

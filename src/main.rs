@@ -1,6 +1,7 @@
 //! The `podseek` binary: arguments in, library calls, rendered output and an exit code out.
 
 mod cli;
+mod progress;
 
 use anyhow::Context;
 use clap::Parser;
@@ -131,6 +132,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 &LoadOptions {
                     podcast: a.podcast.clone(),
                     keep_going: a.keep_going,
+                    ..LoadOptions::default()
                 },
             )?;
             let parsed = loaded.output();
@@ -162,6 +164,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                     &LoadOptions {
                         podcast: a.podcast.clone(),
                         keep_going: false,
+                        ..LoadOptions::default()
                     },
                 )?;
                 let parsed = loaded.output();
@@ -198,25 +201,37 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
             } else {
                 a.paths.clone()
             };
-            let loaded = load::load(
+            let mut bar = progress::Progress::new(!cli.quiet && std::io::stderr().is_terminal());
+            let loaded = load::load_with(
                 &paths,
                 &LoadOptions {
                     podcast: a.podcast.clone(),
                     keep_going: a.keep_going,
+                    known: if a.rebuild {
+                        Default::default()
+                    } else {
+                        index::known_files(&dir)
+                    },
                 },
-            )?;
+                &mut |done, total| bar.files(done, total),
+            );
+            bar.finish();
+            let loaded = loaded?;
             let opts = IndexOptions {
                 rebuild: a.rebuild,
                 wait: a.wait.map(std::time::Duration::from_secs),
                 ..IndexOptions::default()
             };
-            let summary =
-                index::update(&dir, &loaded, &opts, &mut |_, _| {}).with_context(|| {
-                    format!(
-                        "indexing into {} failed; the index is unchanged",
-                        dir.display()
-                    )
-                })?;
+            let summary = index::update(&dir, &loaded, &opts, &mut |done, total| {
+                bar.episodes(done, total)
+            });
+            bar.finish();
+            let summary = summary.with_context(|| {
+                format!(
+                    "indexing into {} failed; the index is unchanged",
+                    dir.display()
+                )
+            })?;
             if cli.json {
                 render::json(&mut out, &summary)?;
             } else {

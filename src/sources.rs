@@ -317,6 +317,7 @@ fn read_source(
                 display: url.clone(),
                 id: url.clone(),
                 output,
+                ..SourceFile::default()
             }],
             ..Loaded::default()
         },

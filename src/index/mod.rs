@@ -7,7 +7,8 @@ mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use write::{
-    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, Writer, belongs_to, update,
+    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, Writer, belongs_to, known_files,
+    update,
 };
 
 use crate::error::{Error, Result};
@@ -18,7 +19,10 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
+    Term,
+};
 
 /// The JSON stored as tantivy's commit payload: the schema version, and the synonym groups of
 /// every `podcast.toml` indexed so far (by the file's path), committed with the documents.
@@ -216,25 +220,33 @@ impl PodIndex {
     }
 
     /// The episode stored under `key`, if any.
+    ///
+    /// Walks the key's postings directly (a few documents) instead of running a query: hits
+    /// call this once per episode shown.
     pub fn episode_by_key(&self, searcher: &Searcher, key: &str) -> Result<Option<Episode>> {
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.kind_query(schema::KIND_EPISODE)),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.key, key),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
-        let addrs = searcher.search(&query, &DocSetCollector)?;
-        match addrs.into_iter().min() {
-            Some(addr) => {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                Ok(Some(self.episode_from_doc(&doc)?))
+        let term = Term::from_field_text(self.fields.key, key);
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let inverted = seg.inverted_index(self.fields.key)?;
+            let postings = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            // Episode documents are the ones with a content hash.
+            let hashes = seg.fast_fields().u64("hash")?;
+            let alive = seg.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) && hashes.first(doc).is_some() {
+                    let addr = DocAddress::new(ord as u32, doc);
+                    let stored: TantivyDocument = searcher.doc(addr)?;
+                    return Ok(Some(self.episode_from_doc(&stored)?));
+                }
+                doc = postings.advance();
             }
-            None => Ok(None),
         }
+        Ok(None)
     }
 
     /// A query term filter for a podcast name (case-blind).

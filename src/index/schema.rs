@@ -11,7 +11,7 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzers change; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The analyzer for the exact copy of searchable text.
 pub const TEXT_ANALYZER: &str = "podseek_code";
@@ -41,6 +41,9 @@ pub struct Fields {
     pub hash: Field,
     /// Hash of the episode's `source` location (episode documents).
     pub loc_hash: Field,
+    /// Hash of the whole file the episode came from (episode documents): an unchanged file is
+    /// not parsed again.
+    pub file_hash: Field,
     /// Podcast name, lowercased for filtering.
     pub podcast: Field,
     /// Episode number.
@@ -63,8 +66,9 @@ pub struct Fields {
     pub description_stem: Field,
     /// Chapter start in seconds (0 for episode documents).
     pub start: Field,
-    /// Chapter end in seconds, when known.
-    pub end: Field,
+    /// The chapter's index in its episode's `chapters` (chapter documents): hits are rendered
+    /// from the stored episode, so chapter documents store nothing.
+    pub chapter: Field,
     /// The whole episode as JSON (episode documents): renders hits, `show` and `at`.
     pub episode_json: Field,
 }
@@ -90,10 +94,11 @@ fn stem_options() -> TextOptions {
 pub fn build() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("kind", STRING);
-    b.add_text_field("key", STRING | STORED | FAST);
+    b.add_text_field("key", STRING | FAST);
     b.add_text_field("source_file", STRING | FAST);
     b.add_u64_field("hash", FAST);
     b.add_u64_field("loc_hash", FAST);
+    b.add_u64_field("file_hash", FAST);
     b.add_text_field(
         "podcast",
         TextOptions::default().set_indexing_options(
@@ -103,15 +108,15 @@ pub fn build() -> Schema {
         ),
     );
     b.add_u64_field("number", INDEXED | FAST);
-    b.add_text_field("chapter_title", exact_options() | STORED);
-    b.add_text_field("section", exact_options() | STORED);
+    b.add_text_field("chapter_title", exact_options());
+    b.add_text_field("section", exact_options());
     b.add_text_field("episode_title", exact_options());
     b.add_text_field("description", exact_options());
     for name in TEXT_FIELDS {
         b.add_text_field(&format!("{name}_stem"), stem_options());
     }
-    b.add_u64_field("start", STORED | FAST);
-    b.add_u64_field("end", STORED);
+    b.add_u64_field("start", FAST);
+    b.add_u64_field("chapter", FAST);
     b.add_text_field("episode_json", STORED);
     b.build()
 }
@@ -126,6 +131,7 @@ impl Fields {
             source_file: f("source_file")?,
             hash: f("hash")?,
             loc_hash: f("loc_hash")?,
+            file_hash: f("file_hash")?,
             podcast: f("podcast")?,
             number: f("number")?,
             chapter_title: f("chapter_title")?,
@@ -137,7 +143,7 @@ impl Fields {
             episode_title_stem: f("episode_title_stem")?,
             description_stem: f("description_stem")?,
             start: f("start")?,
-            end: f("end")?,
+            chapter: f("chapter")?,
             episode_json: f("episode_json")?,
         })
     }

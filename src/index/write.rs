@@ -3,14 +3,14 @@
 use super::schema::{self, Fields, KIND_CHAPTER, KIND_EPISODE};
 use super::{Payload, SCHEMA_VERSION, exists, open_error};
 use crate::error::{Error, Result};
-use crate::load::Loaded;
+use crate::load::{Loaded, SourceFile};
 use crate::model::{Episode, Warning};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{DocSet, Index, IndexWriter, TERMINATED, TantivyDocument, TantivyError, Term};
 
 /// How to run an index update.
 #[derive(Debug, Clone, Default)]
@@ -46,8 +46,13 @@ pub struct IndexSummary {
 struct Existing {
     hash: u64,
     loc_hash: u64,
-    source_file: String,
+    file_hash: u64,
+    /// Shared: a file holds many episodes.
+    source_file: std::sync::Arc<str>,
 }
+
+/// Episodes by key; xxh3 hashing, since SipHash over 100k keys was most of an add-one run.
+type ExistingMap = HashMap<String, Existing, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
@@ -137,50 +142,121 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let index = Index::create_in_dir(dir, schema::build()).map_err(|e| match e {
-        TantivyError::IoError(io) => Error::Write {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(io.kind(), io.to_string()),
-        },
-        other => open_error(dir, other),
-    })?;
+    // zstd packs the stored episodes (JSON, repetitive) about a third smaller than lz4.
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(
+            tantivy::store::ZstdCompressor::default(),
+        ),
+        docstore_blocksize: 32 * 1024,
+        ..tantivy::IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema::build())
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(|e| match e {
+            TantivyError::IoError(io) => Error::Write {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(io.kind(), io.to_string()),
+            },
+            other => open_error(dir, other),
+        })?;
     schema::register_analyzers(&index);
     Ok((index, true))
 }
 
+/// The hash of every indexed file (file id → [`crate::load::file_hash`]), for
+/// [`crate::LoadOptions::known`]; empty when there is no index this build can read.
+pub fn known_files(dir: &Path) -> HashMap<String, u64> {
+    let Ok(index) = super::open_index(dir) else {
+        return HashMap::new();
+    };
+    let mut out: HashMap<String, u64> = HashMap::new();
+    for old in existing(&index).unwrap_or_default().into_values() {
+        // Episodes of one file that disagree (a run that rewrote only some): parse it again.
+        let h = out
+            .entry(old.source_file.to_string())
+            .or_insert(old.file_hash);
+        if *h != old.file_hash {
+            *h = 0;
+        }
+    }
+    out.retain(|_, h| *h != 0);
+    out
+}
+
+/// Every term of a string fast field, by term ordinal: one pass over its dictionary.
+/// (Looking each ordinal up alone decodes a dictionary block per document: seconds at 100k.)
+fn all_terms(col: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(col.num_terms());
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(out)
+}
+
 /// Reads every indexed episode's identity and hashes from the fast fields (no stored docs).
-fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
-    let reader = index.reader()?;
+fn existing(index: &Index) -> Result<ExistingMap> {
+    let kind = index.schema().get_field("kind")?;
+    let reader = manual_reader(index)?;
     let searcher = reader.searcher();
-    let mut out = HashMap::new();
-    let (mut key, mut file) = (String::new(), String::new());
+    let docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.num_docs()))
+        .sum();
+    // About one document in fifteen is an episode.
+    let mut out = ExistingMap::with_capacity_and_hasher(
+        usize::try_from(docs / 12).unwrap_or(0),
+        Default::default(),
+    );
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let hashes = ff.u64("hash")?;
         let locs = ff.u64("loc_hash")?;
+        let files_hashes = ff.u64("file_hash")?;
         let (Some(keys), Some(files)) = (ff.str("key")?, ff.str("source_file")?) else {
             continue;
         };
-        for doc in seg.doc_ids_alive() {
-            let Some(hash) = hashes.first(doc) else {
-                continue; // a chapter document
+        let key_terms = all_terms(&keys).map_err(TantivyError::from)?;
+        let file_terms: Vec<std::sync::Arc<str>> = all_terms(&files)
+            .map_err(TantivyError::from)?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        fn term<T: Clone + Default>(terms: &[T], ord: Option<u64>) -> T {
+            ord.and_then(|o| terms.get(usize::try_from(o).ok()?))
+                .cloned()
+                .unwrap_or_default()
+        }
+        // Only episode documents (one in ~15) carry hashes: walk their postings, not every doc.
+        let episodes = Term::from_field_text(kind, KIND_EPISODE);
+        let postings = seg
+            .inverted_index(kind)?
+            .read_postings(&episodes, IndexRecordOption::Basic)
+            .map_err(TantivyError::from)?;
+        let Some(mut postings) = postings else {
+            continue;
+        };
+        let alive = seg.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let this = doc;
+            doc = postings.advance();
+            if alive.is_some_and(|a| !a.is_alive(this)) {
+                continue;
+            }
+            let Some(hash) = hashes.first(this) else {
+                continue;
             };
-            key.clear();
-            file.clear();
-            if let Some(ord) = keys.term_ords(doc).next() {
-                keys.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
-            }
-            if let Some(ord) = files.term_ords(doc).next() {
-                files
-                    .ord_to_str(ord, &mut file)
-                    .map_err(TantivyError::from)?;
-            }
             out.insert(
-                key.clone(),
+                term(&key_terms, keys.term_ords(this).next()),
                 Existing {
                     hash,
-                    loc_hash: locs.first(doc).unwrap_or(0),
-                    source_file: file.clone(),
+                    loc_hash: locs.first(this).unwrap_or(0),
+                    file_hash: files_hashes.first(this).unwrap_or(0),
+                    source_file: term(&file_terms, files.term_ords(this).next()),
                 },
             );
         }
@@ -189,7 +265,13 @@ fn existing(index: &Index) -> Result<HashMap<String, Existing>> {
 }
 
 /// The documents of one episode: one for the episode, one per chapter.
-fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<TantivyDocument> {
+fn documents(
+    f: &Fields,
+    ep: &Episode,
+    key: &str,
+    file: &SourceFile,
+    hash: u64,
+) -> Vec<TantivyDocument> {
     let mut docs = Vec::with_capacity(ep.chapters.len() + 1);
     let mut base = TantivyDocument::default();
     base.add_text(f.key, key);
@@ -203,7 +285,8 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
 
     let mut e = base.clone();
     e.add_text(f.kind, KIND_EPISODE);
-    e.add_text(f.source_file, file);
+    e.add_text(f.source_file, &file.id);
+    e.add_u64(f.file_hash, file.hash);
     e.add_u64(f.hash, hash);
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
     f.add_text(&mut e, f.description, &ep.description);
@@ -214,24 +297,30 @@ fn documents(f: &Fields, ep: &Episode, key: &str, file: &str, hash: u64) -> Vec<
     );
     docs.push(e);
 
-    for c in &ep.chapters {
+    for (i, c) in ep.chapters.iter().enumerate() {
         let mut d = base.clone();
+        d.add_u64(f.chapter, i as u64);
         d.add_text(f.kind, KIND_CHAPTER);
         f.add_text(&mut d, f.chapter_title, &c.title);
         if let Some(s) = &c.section {
             f.add_text(&mut d, f.section, s);
         }
         d.add_u64(f.start, c.start_seconds);
-        if let Some(end) = c.end_seconds {
-            d.add_u64(f.end, end);
-        }
         docs.push(d);
     }
     docs
 }
 
+/// A reader with no file-watcher thread: a CLI run reads one commit and exits.
+fn manual_reader(index: &Index) -> Result<tantivy::IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()?)
+}
+
 fn count_kind(index: &Index, f: &Fields, kind: &str) -> Result<u64> {
-    let reader = index.reader()?;
+    let reader = manual_reader(index)?;
     let q = TermQuery::new(
         Term::from_field_text(f.kind, kind),
         IndexRecordOption::Basic,
@@ -290,7 +379,7 @@ pub struct Writer {
     w: IndexWriter,
     created: bool,
     rebuild: bool,
-    before: HashMap<String, Existing>,
+    before: ExistingMap,
     /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
     reader: tantivy::IndexReader,
 }
@@ -305,7 +394,7 @@ impl Writer {
         // opstamp) that this run would write again and fail on: drop them first.
         w.garbage_collect_files().wait()?;
         let before = if opts.rebuild || created {
-            HashMap::new()
+            ExistingMap::default()
         } else {
             existing(&index)?
         };
@@ -328,7 +417,7 @@ impl Writer {
     pub fn files(&self) -> Result<HashMap<String, usize>> {
         let mut out = HashMap::new();
         for e in existing(&self.index)?.into_values() {
-            *out.entry(e.source_file).or_insert(0) += 1;
+            *out.entry(e.source_file.to_string()).or_insert(0) += 1;
         }
         Ok(out)
     }
@@ -406,10 +495,11 @@ impl Writer {
                     summary.unchanged += 1;
                     // Same content, new place in the file: refresh the stored location quietly.
                     if old.loc_hash != hash_bytes(ep.source.as_bytes())
-                        || old.source_file != file.id
+                        || *old.source_file != *file.id
+                        || old.file_hash != file.hash
                     {
                         w.delete_term(Term::from_field_text(f.key, key));
-                        for d in documents(f, ep, key, &file.id, hash) {
+                        for d in documents(f, ep, key, file, hash) {
                             w.add_document(d)?;
                         }
                         changed = true;
@@ -432,7 +522,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    for d in documents(f, ep, key, &file.id, hash) {
+                    for d in documents(f, ep, key, file, hash) {
                         w.add_document(d)?;
                     }
                     changed = true;
@@ -442,7 +532,23 @@ impl Writer {
         }
 
         // Episodes this run did not see, removed as `vanished` says.
-        let reread: HashSet<&str> = loaded.files.iter().map(|f| f.id.as_str()).collect();
+        // Files not parsed because their hash is the indexed one: their episodes stay as they are.
+        let kept: HashSet<&str> = loaded
+            .files
+            .iter()
+            .filter(|f| f.unchanged)
+            .map(|f| f.id.as_str())
+            .collect();
+        summary.unchanged += before
+            .iter()
+            .filter(|(k, old)| kept.contains(&*old.source_file) && !chosen.contains_key(*k))
+            .count();
+        let reread: HashSet<&str> = loaded
+            .files
+            .iter()
+            .filter(|f| !f.unchanged)
+            .map(|f| f.id.as_str())
+            .collect();
         let gone_here = |file: &str| match vanished {
             Vanished::RereadFiles => reread.contains(file),
             Vanished::Keep => false,
@@ -450,7 +556,11 @@ impl Writer {
         };
         let mut gone: Vec<(&String, &Existing)> = before
             .iter()
-            .filter(|(k, old)| gone_here(&old.source_file) && !chosen.contains_key(*k))
+            .filter(|(k, old)| {
+                gone_here(&old.source_file)
+                    && !kept.contains(&*old.source_file)
+                    && !chosen.contains_key(*k)
+            })
             .collect();
         gone.sort_by(|a, b| a.0.cmp(b.0));
         for (key, old) in gone {
@@ -458,7 +568,7 @@ impl Writer {
             summary.removed += 1;
             changes.push(Change {
                 kind: ChangeKind::Removed,
-                file: old.source_file.clone(),
+                file: old.source_file.to_string(),
                 label: key.replace('\u{1f}', " "),
             });
             changed = true;

@@ -18,7 +18,6 @@ use snippet::Highlighter;
 use std::collections::HashMap;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
-use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
 pub use crate::query_guard::MAX_QUERY_BYTES;
@@ -318,26 +317,31 @@ impl Renderer<'_> {
     }
 
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
-        let f = &self.idx.fields;
-        let doc: TantivyDocument = self.searcher.doc(addr)?;
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let (ep, chapter) = match text(f.chapter_title) {
-            Some(title) => {
-                let key = text(f.key).unwrap_or_default();
+        // Chapter documents store nothing: their episode's stored JSON has the chapter.
+        let ff = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+        let (ep, chapter) = match ff.u64("chapter")?.first(addr.doc_id) {
+            Some(i) => {
+                let mut key = String::new();
+                if let Some(col) = ff.str("key")?
+                    && let Some(ord) = col.term_ords(addr.doc_id).next()
+                {
+                    col.ord_to_str(ord, &mut key)
+                        .map_err(tantivy::TantivyError::from)?;
+                }
                 let ep = self.episode(&key)?;
-                let chapter = Chapter {
-                    start_seconds: doc.get_first(f.start).and_then(|v| v.as_u64()).unwrap_or(0),
-                    end_seconds: doc.get_first(f.end).and_then(|v| v.as_u64()),
-                    title,
-                    section: text(f.section),
-                };
+                let chapter = usize::try_from(i)
+                    .ok()
+                    .and_then(|i| ep.chapters.get(i).cloned())
+                    .ok_or_else(|| Error::BadIndex {
+                        dir: self.idx.dir.clone(),
+                        message: format!("chapter {i} of episode {key:?} is missing"),
+                    })?;
                 (ep, Some(chapter))
             }
-            None => (self.idx.episode_from_doc(&doc)?, None),
+            None => {
+                let doc: TantivyDocument = self.searcher.doc(addr)?;
+                (self.idx.episode_from_doc(&doc)?, None)
+            }
         };
         let (snippet, highlights, matched_field) = match &chapter {
             Some(c) => self.snippet(&[

@@ -57,6 +57,7 @@ pub fn index_episodes(dir: &Path, episodes: Vec<Episode>, bundled: bool) {
             episodes,
             warnings: vec![],
         },
+        ..SourceFile::default()
     });
     podseek::index::update(dir, &loaded, &IndexOptions::default(), &mut |_, _| {})
         .expect("test index written");

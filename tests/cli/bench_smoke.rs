@@ -1,0 +1,65 @@
+//! The benchmark's code path (`benches/compare.rs`) on a 200-episode corpus: every step runs and
+//! both engines answer, with no timing asserted (speed is for `cargo bench`).
+
+#[allow(dead_code)]
+#[path = "../../benches/compare/run.rs"]
+mod run;
+
+use podseek::corpus::{QueryKind, query_mix};
+use std::time::Duration;
+
+#[test]
+fn the_benchmark_runs_every_step_on_a_small_corpus() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let cfg = run::Config {
+        sizes: vec![200],
+        seed: 1,
+        work: work.path().to_path_buf(),
+        bin: assert_cmd::cargo::cargo_bin("podseek"),
+        max_runs: 2,
+        query_budget: Duration::from_secs(1),
+        process_runs: 1,
+    };
+    let r = run::run_size(&cfg, 200).expect("benchmark ran");
+    assert_eq!(r.episodes, 200);
+    assert_eq!(
+        r.indexed,
+        (200, r.chapters as u64),
+        "podseek indexed what was generated"
+    );
+    assert!(r.index_bytes > 0 && r.fts_bytes > 0);
+    for kind in QueryKind::ALL {
+        assert!(
+            r.podseek_q.by_kind[&kind].n >= 5,
+            "{kind:?} timed on podseek"
+        );
+        assert!(r.fts_q.by_kind[&kind].n >= 5, "{kind:?} timed on FTS5");
+    }
+    for q in query_mix() {
+        let (ours, theirs) = (r.podseek_q.found[&q.text], r.fts_q.found[&q.text]);
+        match q.kind {
+            QueryKind::Common | QueryKind::Phrase => {
+                assert!(
+                    ours > 0 && theirs > 0,
+                    "{:?}: podseek {ours}, FTS5 {theirs}",
+                    q.text
+                )
+            }
+            QueryKind::NoMatch => {
+                assert_eq!((ours, theirs), (0, 0), "{:?} matched something", q.text)
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(r.process.len(), 3);
+    let table = run::render(&r);
+    for row in [
+        "| build s",
+        "| index MB",
+        "| query phrase",
+        "| re-index",
+        "| add one",
+    ] {
+        assert!(table.contains(row), "no {row:?} row in\n{table}");
+    }
+}
