@@ -8,6 +8,7 @@ use crate::model::{Episode, Warning};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
+use tantivy::directory::error::LockError;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, IndexWriter, TERMINATED, TantivyDocument, TantivyError, Term};
@@ -84,7 +85,14 @@ fn writer(
     loop {
         match index.writer_with_num_threads(threads, budget) {
             Ok(w) => return Ok(w),
-            Err(TantivyError::LockFailure(..)) => {
+            // A lock file that cannot be created (a read-only folder) is not another writer.
+            Err(TantivyError::LockFailure(LockError::IoError(io), _)) => {
+                return Err(Error::Write {
+                    path: dir.join(".tantivy-writer.lock"),
+                    source: std::io::Error::new(io.kind(), io.to_string()),
+                });
+            }
+            Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
                 // The lock is an OS file lock: a killed holder frees it, so waiting is safe.
                 match deadline {
                     Some(d) if std::time::Instant::now() < d => {
