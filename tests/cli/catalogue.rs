@@ -2,6 +2,7 @@
 //! the index's files byte for byte the same afterwards.
 
 use crate::util::Env;
+use podseek::model::format_hms;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -174,12 +175,7 @@ fn a_huge_limit_is_capped_at_the_documented_maximum() {
     for ep in 1..=3 {
         notes.push_str(&format!("Episode {ep}: Many\n"));
         for i in 0..4000u32 {
-            notes.push_str(&format!(
-                "({:02}:{:02}:{:02}) wombat {i}\n",
-                i / 3600,
-                i / 60 % 60,
-                i % 60
-            ));
+            notes.push_str(&format!("({}) wombat {i}\n", format_hms(u64::from(i))));
         }
     }
     env.write("many.txt", &notes);
@@ -250,12 +246,7 @@ fn bad_index_folders_are_left_untouched_by_a_refused_index_run() {
     std::fs::remove_file(env.path().join("index")).expect("rm");
     // Another schema version: refused with the way out, the files as they were.
     env.cmd(&["index", "a.txt", "-q"]).assert().success();
-    let meta = env.path().join("index/meta.json");
-    let text = std::fs::read_to_string(&meta).expect("meta");
-    let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
-    let old = text.replace(&current, "podseek_schema\\\":0");
-    assert_ne!(text, old, "payload not found in {text}");
-    std::fs::write(&meta, old).expect("write");
+    env.mark_schema_version_0();
     let before = files(&env.path().join("index"));
     env.write("b.txt", "Episode 2: Two\n(00:00:00) Quokka\n");
     refused(&env, &["index", "b.txt"], &["--rebuild"]);

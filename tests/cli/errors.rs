@@ -48,12 +48,7 @@ fn index_of_another_schema_version_asks_for_rebuild() {
     let env = Env::new();
     env.write("a.txt", "Episode 1: One\n(00:00:00) Wombat\n");
     env.cmd(&["index", "a.txt", "-q"]).assert().success();
-    let meta = env.path().join("index/meta.json");
-    let text = std::fs::read_to_string(&meta).expect("meta");
-    let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
-    let old = text.replace(&current, "podseek_schema\\\":0");
-    assert_ne!(text, old, "payload not found in {text}");
-    std::fs::write(&meta, old).expect("write");
+    env.mark_schema_version_0();
     let (code, _, err) = env.run(&["search", "wombat"]);
     assert_eq!(code, 2);
     assert!(err.contains("podseek index --rebuild"), "{err}");

@@ -2,6 +2,7 @@
 //! the index untouched every time.
 
 use crate::util::Env;
+use podseek::model::format_hms;
 
 /// An index holding one episode, and a snapshot of what it answers.
 fn indexed(env: &Env) -> String {
@@ -128,12 +129,7 @@ fn huge_line_and_a_million_timestamps_are_handled() {
     // A million timestamp lines: kept up to the documented cap, with a warning.
     let mut many = String::from("Episode 1: Many\n");
     for i in 0..1_000_000u32 {
-        many.push_str(&format!(
-            "({:02}:{:02}:{:02}) c{i}\n",
-            i / 3600,
-            i / 60 % 60,
-            i % 60
-        ));
+        many.push_str(&format!("({}) c{i}\n", format_hms(u64::from(i))));
     }
     env.write("many.txt", &many);
     let v = env.json(&["index", "many.txt"], 0);
@@ -178,10 +174,8 @@ fn a_write_failure_leaves_the_previous_index_usable() {
     let mut notes = String::from("Episode 2: Big\n");
     for i in 0..5000u32 {
         notes.push_str(&format!(
-            "({:02}:{:02}:{:02}) quokka chapter number {i}\n",
-            i / 3600,
-            i / 60 % 60,
-            i % 60
+            "({}) quokka chapter number {i}\n",
+            format_hms(u64::from(i))
         ));
     }
     env.write("big.txt", &notes);

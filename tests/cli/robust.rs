@@ -96,14 +96,10 @@ const QUERIES: &[&str] = &[
     "\"memory arena\"",
 ];
 
-/// What an index answers: every episode, and every hit of a fixed query set (rank-free).
-fn snapshot(env: &Env, index: &Path) -> Result<String, String> {
-    Ok(snapshot_parts(env, index)?.join("\n"))
-}
-
-/// The snapshot one podseek process at a time: each part comes from its own process, so during
-/// a write each part alone is old or new, while the parts together may straddle the commit.
-fn snapshot_parts(env: &Env, index: &Path) -> Result<Vec<String>, String> {
+/// What an index answers: every episode, and every hit of a fixed query set (rank-free), one
+/// part per podseek process. During a write each part alone is old or new, while the parts
+/// together may straddle the commit.
+fn snapshot(env: &Env, index: &Path) -> Result<Vec<String>, String> {
     let mut parts = Vec::new();
     let run = |args: &[&str]| -> Result<Value, String> {
         let out = env
@@ -185,8 +181,8 @@ struct Fixture {
     env: Env,
     notes: PathBuf,
     base: PathBuf,
-    before: String,
-    after: String,
+    before: Vec<String>,
+    after: Vec<String>,
     full_run: Duration,
 }
 
@@ -246,8 +242,10 @@ fn killed_index_runs_leave_the_old_or_the_new_index_never_a_mix() {
             new += 1;
         } else {
             panic!(
-                "a killed run left a mixed index:\n{got}\n--- before:\n{}\n--- after:\n{}",
-                fx.before, fx.after
+                "a killed run left a mixed index:\n{}\n--- before:\n{}\n--- after:\n{}",
+                got.join("\n"),
+                fx.before.join("\n"),
+                fx.after.join("\n")
             );
         }
     }
@@ -274,26 +272,23 @@ fn killed_index_runs_leave_the_old_or_the_new_index_never_a_mix() {
 #[test]
 fn readers_during_a_write_see_the_old_or_the_new_index() {
     let fx = fixture();
-    let before: Vec<&str> = fx.before.lines().collect();
-    let after: Vec<&str> = fx.after.lines().collect();
-    assert_eq!(before.len(), QUERIES.len() + 1, "one line per process");
     let live = fx.env.path().join("live");
     copy_dir(&fx.base, &live);
     let mut child = spawn_index(&fx.env, &fx.notes, &live);
     let mut seen = (0, 0);
     loop {
         let done = child.try_wait().expect("wait").is_some();
-        let got = snapshot_parts(&fx.env, &live).expect("searching during a write works");
+        let got = snapshot(&fx.env, &live).expect("searching during a write works");
         // Each answer comes from one process and must be wholly old or wholly new.
         for (i, part) in got.iter().enumerate() {
-            if part == before[i] {
+            if *part == fx.before[i] {
                 seen.0 += 1;
-            } else if part == after[i] {
+            } else if *part == fx.after[i] {
                 seen.1 += 1;
             } else {
                 panic!(
                     "a reader saw a mixed index:\n{part}\n--- before:\n{}\n--- after:\n{}",
-                    before[i], after[i]
+                    fx.before[i], fx.after[i]
                 );
             }
         }

@@ -64,6 +64,17 @@ impl Env {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
     }
 
+    /// Rewrites the commit payload of `./index` to say schema version 0, as an index written by
+    /// another podseek would.
+    pub fn mark_schema_version_0(&self) {
+        let meta = self.path().join("index/meta.json");
+        let text = std::fs::read_to_string(&meta).expect("meta");
+        let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
+        let old = text.replace(&current, "podseek_schema\\\":0");
+        assert_ne!(text, old, "payload not found in {text}");
+        std::fs::write(&meta, old).expect("write");
+    }
+
     /// Copies the seed fixtures into `notes/` inside the temp dir.
     pub fn copy_seeds(&self) -> PathBuf {
         let notes = self.path().join("notes");
