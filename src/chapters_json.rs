@@ -218,10 +218,10 @@ pub fn to_episode(
             notes::MAX_DESCRIPTION_BYTES,
         ),
     ] {
-        if notes::cap_bytes(text, max) {
+        if let Some(message) = notes::cap_warning(what, text, max) {
             warnings.push(Warning {
                 source: format!("{source}:1"),
-                message: format!("{what} longer than {max} bytes; cut"),
+                message,
             });
         }
     }

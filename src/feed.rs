@@ -463,10 +463,10 @@ fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning
         }
     };
     let mut title = title;
-    if notes::cap_bytes(&mut title, notes::MAX_TITLE_BYTES) {
+    if let Some(message) = notes::cap_warning("title", &mut title, notes::MAX_TITLE_BYTES) {
         w.push(Warning {
             source: at(it.line),
-            message: format!("title longer than {} bytes; cut", notes::MAX_TITLE_BYTES),
+            message,
         });
     }
     // Identity as podcast apps have it: the guid, else the enclosure URL, else the title.

@@ -387,11 +387,8 @@ impl<'a> Parser<'a> {
             }
         };
         let mut title = title;
-        if cap_bytes(&mut title, MAX_TITLE_BYTES) {
-            self.warn(
-                b.line,
-                format!("title longer than {MAX_TITLE_BYTES} bytes; cut"),
-            );
+        if let Some(message) = cap_warning("title", &mut title, MAX_TITLE_BYTES) {
+            self.warn(b.line, message);
         }
         let chapters = self.chapters(b.chapters, b.duration);
         Episode {
@@ -528,6 +525,11 @@ pub(crate) fn cap_bytes(text: &mut String, max: usize) -> bool {
     }
     text.truncate(at);
     true
+}
+
+/// Cuts `text` like [`cap_bytes`] and, when it was cut, gives the warning every reader uses.
+pub(crate) fn cap_warning(what: &str, text: &mut String, max: usize) -> Option<String> {
+    cap_bytes(text, max).then(|| format!("{what} longer than {max} bytes; cut"))
 }
 
 /// Trailing-time chapters (`Title (12:34)`), by line index: kept only for runs of at least two
