@@ -12,6 +12,11 @@ use compare::run::{self as bench, Config};
 use std::path::PathBuf;
 use std::time::Duration;
 
+// The podseek binary's allocator, so in-process query times are the binary's (SQLite allocates
+// with its own calls to the C library, which this does not change).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn parse_args() -> Result<Config> {
     let mut cfg = Config {
         sizes: vec![10_000],

@@ -1,0 +1,46 @@
+//! Runs the benchmark's query mix against an index in a loop, for profilers, and prints each
+//! query's mean time:
+//!
+//! `cargo run --release --example profile_queries -- INDEX_DIR [SECONDS] [KIND]`
+//!
+//! e.g. `perf record -g target/release/examples/profile_queries target/bench-compare/100000/index 10 phrase`.
+use podseek::{PodIndex, SearchOptions, corpus, search};
+use std::time::{Duration, Instant};
+
+// The podseek binary's allocator, so the profile is the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = args
+        .next()
+        .unwrap_or_else(|| "target/bench-compare/10000/index".into());
+    let secs: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let kind = args.next();
+    let idx = PodIndex::open(std::path::Path::new(&dir))?;
+    let opts = SearchOptions {
+        limit: 10,
+        episode: None,
+        podcast: None,
+    };
+    let mix: Vec<_> = corpus::query_mix()
+        .into_iter()
+        .filter(|q| kind.as_deref().is_none_or(|k| q.kind.name() == k))
+        .collect();
+    let mut spent = vec![(Duration::ZERO, 0u32); mix.len()];
+    let end = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < end {
+        for (q, s) in mix.iter().zip(&mut spent) {
+            let t = Instant::now();
+            search::search(&idx, &q.text, &opts)?;
+            s.0 += t.elapsed();
+            s.1 += 1;
+        }
+    }
+    for (q, (d, n)) in mix.iter().zip(spent) {
+        let ms = d.as_secs_f64() * 1000.0 / f64::from(n.max(1));
+        println!("{ms:>9.3} ms  {:<10} {}", q.kind.name(), q.text);
+    }
+    Ok(())
+}
