@@ -86,7 +86,7 @@ fn open_index(dir: &Path, quiet: bool) -> anyhow::Result<PodIndex> {
     // A path that is a file is left to `PodIndex::open` to report.
     let is_file = dir.exists() && !dir.is_dir();
     if !index::exists(dir) && !is_file {
-        let bundled = load::bundled();
+        let mut bundled = load::bundled();
         let n: usize = bundled.files.iter().map(|f| f.output.episodes.len()).sum();
         if !quiet {
             eprintln!(
@@ -95,7 +95,7 @@ fn open_index(dir: &Path, quiet: bool) -> anyhow::Result<PodIndex> {
                 load::BUNDLED_PODCAST
             );
         }
-        index::update(dir, &bundled, &IndexOptions::default(), &mut |_, _| {})?;
+        index::update(dir, &mut bundled, &IndexOptions::default(), &mut |_, _| {})?;
     }
     Ok(PodIndex::open(dir)?)
 }
@@ -221,13 +221,13 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
                 &mut |done, total| bar.files(done, total),
             );
             bar.finish();
-            let loaded = loaded?;
+            let mut loaded = loaded?;
             let opts = IndexOptions {
                 rebuild: a.rebuild,
                 wait: a.wait.map(std::time::Duration::from_secs),
                 ..IndexOptions::default()
             };
-            let summary = index::update(&dir, &loaded, &opts, &mut |done, total| {
+            let summary = index::update(&dir, &mut loaded, &opts, &mut |done, total| {
                 bar.episodes(done, total)
             });
             bar.finish();

@@ -16,7 +16,7 @@ pub struct Chapter {
 }
 
 /// One episode: its metadata, its prose and its chapters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Episode {
     /// The podcast's name, when known (header, `podcast.toml` or `--podcast`).
     pub podcast: Option<String>,

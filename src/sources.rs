@@ -441,7 +441,7 @@ fn run(
     } else {
         Vanished::Keep
     };
-    let (_, changes) = writer.commit(&combined, &vanished, &mut |_, _| {})?;
+    let (_, changes) = writer.commit(&mut combined, &vanished, &mut |_, _| {})?;
     let after = writer.files()?;
     let now = now_rfc3339();
     for ((&i, report), fresh) in which.iter().zip(&mut reports).zip(fresh) {
@@ -569,13 +569,13 @@ fn add_commit(
     dir: &Path,
     file: &mut SourcesFile,
     i: usize,
-    loaded: Loaded,
+    mut loaded: Loaded,
     validators: Validators,
     chapters: Vec<String>,
     writer: &mut Writer,
 ) -> Result<SourceReport> {
     let warnings = loaded.output_warnings();
-    let (_, changes) = writer.commit(&loaded, &Vanished::Keep, &mut |_, _| {})?;
+    let (_, changes) = writer.commit(&mut loaded, &Vanished::Keep, &mut |_, _| {})?;
     let files = writer.files()?;
     let src = &mut file.sources[i];
     let changes: Vec<Change> = changes
@@ -657,7 +657,7 @@ pub fn remove(dir: &Path, name: &str, opts: &FollowOptions) -> Result<(String, u
     let i = file.find(name).ok_or_else(|| unknown(name, &file))?;
     let src = file.sources.remove(i);
     let (summary, _) = writer.commit(
-        &Loaded::default(),
+        &mut Loaded::default(),
         &Vanished::Under(vec![src.source.clone()]),
         &mut |_, _| {},
     )?;

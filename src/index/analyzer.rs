@@ -5,6 +5,7 @@
 //! `PEP768` and `pep-768` all give `pep768`. A whole token sits at the position of its first part
 //! and parts take consecutive positions, so phrases over the parts still match.
 
+use std::collections::HashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
     TokenFilter, TokenStream, Tokenizer,
@@ -46,6 +47,49 @@ fn is_joiner(c: char) -> bool {
 
 /// Byte ranges of the compounds in `text`: word characters joined by `.`, `-`, `/`, `'` or `::`.
 fn compounds(text: &str) -> Vec<(usize, usize)> {
+    // Most titles are ASCII: walk bytes instead of collecting characters.
+    if text.is_ascii() {
+        compounds_ascii(text.as_bytes())
+    } else {
+        compounds_chars(text)
+    }
+}
+
+/// [`compounds`] of ASCII text.
+fn compounds_ascii(b: &[u8]) -> Vec<(usize, usize)> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !word(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        loop {
+            while j < b.len() && word(b[j]) {
+                j += 1;
+            }
+            let skip = match b.get(j) {
+                Some(b':') if b.get(j + 1) == Some(&b':') => 2,
+                Some(b'.' | b'-' | b'/' | b'\'') => 1,
+                _ => 0,
+            };
+            if skip > 0 && b.get(j + skip).is_some_and(|&c| word(c)) {
+                j += skip;
+            } else {
+                break;
+            }
+        }
+        out.push((start, j));
+        i = j;
+    }
+    out
+}
+
+/// [`compounds`] of any text.
+fn compounds_chars(text: &str) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -199,6 +243,10 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
 /// The text a compound is indexed under: `pep-768` and `utf-8` lose the hyphen between a letter
 /// and a digit, `’` becomes `'`.
 fn whole_text(s: &str) -> String {
+    // Most compounds are plain words: nothing to drop or replace.
+    if !s.contains(['-', '’']) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -421,15 +469,126 @@ pub fn exact() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of the stemmed copies: prose tokens only, English stems.
+/// The analyzer of the stemmed copies: the English stems of prose tokens, only where the stem is
+/// not the word itself (`collections` → `collect`; `python` is left to the exact copy).
 pub fn stemmed() -> TextAnalyzer {
     TextAnalyzer::builder(CodeTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(ProseOnly)
-        .filter(Stemmer::default())
+        .filter(CachedStemmer { keep_own: false })
         .build()
+}
+
+/// The English stems of all prose tokens, including words that are their own stem (for
+/// highlighting, which must find `collect` for `collections`).
+pub fn all_stems() -> TextAnalyzer {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ProseOnly)
+        .filter(CachedStemmer { keep_own: true })
+        .build()
+}
+
+/// Words remembered per analyzer by [`CachedStemmer`] before the memory is cleared.
+const STEM_CACHE_WORDS: usize = 100_000;
+
+/// English stems (as tantivy's `Stemmer`) of the words stemming changes, dropping the others;
+/// remembered per analyzer, since word frequencies are Zipf-like and most tokens of a large
+/// build are words already stemmed.
+#[derive(Clone, Copy, Default)]
+pub struct CachedStemmer {
+    /// Keep the words that are their own stem too.
+    pub keep_own: bool,
+}
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerWrapper<T> {
+        CachedStemmerWrapper {
+            inner,
+            keep_own: self.keep_own,
+            cache: HashMap::new(),
+        }
+    }
+}
+
+/// [`CachedStemmer`] around a tokenizer.
+pub struct CachedStemmerWrapper<T> {
+    inner: T,
+    keep_own: bool,
+    cache: HashMap<String, String>,
+}
+
+impl<T: Clone> Clone for CachedStemmerWrapper<T> {
+    /// A clone starts with an empty memory (each indexing thread has its own).
+    fn clone(&self) -> Self {
+        CachedStemmerWrapper {
+            inner: self.inner.clone(),
+            keep_own: self.keep_own,
+            cache: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerWrapper<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.cache.len() > STEM_CACHE_WORDS {
+            self.cache.clear();
+        }
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            keep_own: self.keep_own,
+            cache: &mut self.cache,
+        }
+    }
+}
+
+/// The token stream of [`CachedStemmerWrapper`].
+pub struct CachedStemmerStream<'a, T> {
+    tail: T,
+    keep_own: bool,
+    cache: &'a mut HashMap<String, String>,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let token = self.tail.token_mut();
+            let stemmed = match self.cache.get(&token.text) {
+                Some(s) => s,
+                None => {
+                    let s = stem(&token.text);
+                    self.cache.entry(token.text.clone()).or_insert(s)
+                }
+            };
+            // A word that is its own stem is in the exact copy already; queries look for a stem
+            // in both copies, so the stemmed copy only needs the words stemming changed.
+            if *stemmed != token.text {
+                token.text.clear();
+                token.text.push_str(stemmed);
+                return true;
+            }
+            if self.keep_own {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 thread_local! {
@@ -523,6 +682,13 @@ pub fn joined(word: &str, number: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn ascii_compounds_are_the_general_ones(text in "[a-zA-Z0-9_.:/' -]{0,40}") {
+            proptest::prop_assert_eq!(super::compounds_ascii(text.as_bytes()), super::compounds_chars(&text));
+        }
+    }
+
     use super::*;
 
     fn texts(text: &str) -> Vec<String> {
@@ -646,14 +812,15 @@ mod tests {
     }
 
     #[test]
-    fn stems_only_prose() {
+    fn stems_only_prose_words_that_stemming_changes() {
         let mut a = stemmed();
-        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14");
+        // `of`, `sys` and `getrefcount` are their own stems: the exact copy has them.
+        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14 collections");
         let mut out = Vec::new();
         while let Some(t) = s.next() {
             out.push(t.text.clone());
         }
-        assert_eq!(out, ["collect", "of", "refcount", "sys", "getrefcount"]);
+        assert_eq!(out, ["collect", "refcount", "collect"]);
     }
 
     #[test]

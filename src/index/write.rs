@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, IndexWriter, TERMINATED, TantivyDocument, TantivyError, Term};
@@ -59,11 +60,29 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// The content hash: everything but where in the file the episode sits.
-fn content_hash(ep: &Episode) -> u64 {
-    let mut copy = ep.clone();
-    copy.source.clear();
-    hash_bytes(&serde_json::to_vec(&copy).unwrap_or_default())
+/// Feeds what is written to it into a hash.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The content hash: everything but where in the file the episode sits (the same value as
+/// hashing its JSON with `source` empty, computed without a copy or a buffer).
+fn content_hash(ep: &mut Episode) -> u64 {
+    let source = std::mem::take(&mut ep.source);
+    let mut h = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    // Writing to a hash cannot fail, and an Episode always serializes.
+    let _ = serde_json::to_writer(&mut h, &*ep);
+    ep.source = source;
+    h.0.digest()
 }
 
 fn writer(
@@ -289,9 +308,8 @@ fn documents(
     if let Some(n) = ep.number {
         base.add_u64(f.number, u64::from(n));
     }
-    f.add_text(&mut base, f.episode_title, &ep.title);
-
     let mut e = base.clone();
+    f.add_text(&mut e, f.episode_title, &ep.title);
     e.add_text(f.kind, KIND_EPISODE);
     e.add_text(f.source_file, &file.id);
     e.add_u64(f.file_hash, file.hash);
@@ -317,6 +335,13 @@ fn documents(
         docs.push(d);
     }
     docs
+}
+
+/// Adds an episode's documents as one group: tantivy gives a group consecutive document ids in
+/// one segment, so a chapter hit finds its episode document by position (merges keep the order).
+fn add_episode(w: &IndexWriter, docs: Vec<TantivyDocument>) -> Result<()> {
+    w.run(docs.into_iter().map(UserOperation::Add))?;
+    Ok(())
 }
 
 /// A reader with no file-watcher thread: a CLI run reads one commit and exits.
@@ -388,6 +413,8 @@ pub struct Writer {
     created: bool,
     rebuild: bool,
     before: ExistingMap,
+    /// A full build was committed: its segments are merged into one before the lock is released.
+    merge: bool,
     /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
     reader: tantivy::IndexReader,
 }
@@ -418,6 +445,7 @@ impl Writer {
             created,
             rebuild: opts.rebuild,
             before,
+            merge: false,
         })
     }
 
@@ -451,10 +479,11 @@ impl Writer {
     }
 
     /// Writes what `loaded` holds and commits once (or not at all when nothing changed); the
-    /// lock stays held until [`Writer::finish`]. Call it once per `Writer`.
+    /// lock stays held until [`Writer::finish`]. Call it once per `Writer`. The episodes it
+    /// handles are moved out of `loaded`, to keep the peak memory of a large build down.
     pub fn commit(
         &mut self,
-        loaded: &Loaded,
+        loaded: &mut Loaded,
         vanished: &Vanished,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<(IndexSummary, Vec<Change>)> {
@@ -495,9 +524,12 @@ impl Writer {
         let mut changed = false;
         for (done, key) in order.iter().enumerate() {
             let (fi, ei) = chosen[key];
+            // Moved out: a large build need not hold every parsed episode and its documents
+            // (queued for the indexing threads) at once.
+            let mut ep = std::mem::take(&mut loaded.files[fi].output.episodes[ei]);
+            let hash = content_hash(&mut ep);
+            let ep = &ep;
             let file = &loaded.files[fi];
-            let ep = &file.output.episodes[ei];
-            let hash = content_hash(ep);
             match before.get(key) {
                 Some(old) if old.hash == hash => {
                     summary.unchanged += 1;
@@ -507,9 +539,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         w.delete_term(Term::from_field_text(f.key, key));
-                        for d in documents(f, ep, key, file, hash) {
-                            w.add_document(d)?;
-                        }
+                        add_episode(w, documents(f, ep, key, file, hash))?;
                         changed = true;
                     }
                 }
@@ -530,9 +560,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    for d in documents(f, ep, key, file, hash) {
-                        w.add_document(d)?;
-                    }
+                    add_episode(w, documents(f, ep, key, file, hash))?;
                     changed = true;
                 }
             }
@@ -608,6 +636,7 @@ impl Writer {
             let mut prepared = w.prepare_commit()?;
             prepared.set_payload(&payload);
             prepared.commit()?;
+            self.merge = fresh;
             self.created = false;
             self.rebuild = false;
             self.reader.reload()?;
@@ -620,7 +649,34 @@ impl Writer {
     }
 
     /// Cleans up after the commit and releases the writer lock.
-    pub fn finish(self) -> Result<()> {
+    pub fn finish(mut self) -> Result<()> {
+        // A full build leaves a segment per indexing thread and memory budget; one segment makes
+        // every query and every process start cheaper (one term dictionary to walk, fewer files).
+        // The merge commits on its own: killed halfway, the index is the one committed above.
+        if self.merge {
+            let metas = self.index.searchable_segment_metas()?;
+            if metas.len() > 1 {
+                // Two merges at once, one per core on this 2-core machine class, each about half
+                // the documents: two segments cost queries little more than one.
+                let mut halves: [Vec<tantivy::index::SegmentId>; 2] = [vec![], vec![]];
+                let mut docs = [0u32; 2];
+                let mut by_size = metas;
+                by_size.sort_by_key(|m| std::cmp::Reverse(m.num_docs()));
+                for m in by_size {
+                    let i = usize::from(docs[1] < docs[0]);
+                    docs[i] += m.num_docs();
+                    halves[i].push(m.id());
+                }
+                let merges: Vec<_> = halves
+                    .iter()
+                    .filter(|ids| ids.len() > 1)
+                    .map(|ids| self.w.merge(ids))
+                    .collect();
+                for m in merges {
+                    m.wait()?;
+                }
+            }
+        }
         // Files of runs that were killed before their commit are no longer referenced: drop them.
         self.w.garbage_collect_files().wait()?;
         self.w.wait_merging_threads()?;
@@ -633,7 +689,7 @@ impl Writer {
 /// `progress` is called after each episode handled, with (done, total).
 pub fn update(
     dir: &Path,
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     opts: &IndexOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndexSummary> {

@@ -17,6 +17,7 @@ use plan::{Highlight, Plan, Planner};
 use snippet::Highlighter;
 use std::collections::HashMap;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
@@ -277,9 +278,76 @@ struct Renderer<'a> {
     searcher: &'a Searcher,
     highlighter: Highlighter,
     episodes: HashMap<String, Episode>,
+    /// Episodes decoded so far, by the address of their document.
+    stored: HashMap<DocAddress, Episode>,
+    /// Per segment: the `chapter` and `hash` columns, opened once per search.
+    columns: HashMap<u32, (Column<u64>, Column<u64>)>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    fn new(idx: &'a PodIndex, searcher: &'a Searcher, highlight: Highlight) -> Self {
+        Renderer {
+            idx,
+            searcher,
+            highlighter: Highlighter::new(highlight),
+            episodes: HashMap::new(),
+            stored: HashMap::new(),
+            columns: HashMap::new(),
+        }
+    }
+
+    fn columns(&mut self, segment: u32) -> Result<&(Column<u64>, Column<u64>)> {
+        if !self.columns.contains_key(&segment) {
+            let ff = self.searcher.segment_reader(segment).fast_fields();
+            let cols = (ff.u64("chapter")?, ff.u64("hash")?);
+            self.columns.insert(segment, cols);
+        }
+        Ok(&self.columns[&segment])
+    }
+
+    /// The episode stored at `addr`.
+    fn stored(&mut self, addr: DocAddress) -> Result<Episode> {
+        if let Some(e) = self.stored.get(&addr) {
+            return Ok(e.clone());
+        }
+        let doc: TantivyDocument = self.searcher.doc(addr)?;
+        let ep = self.idx.episode_from_doc(&doc)?;
+        self.stored.insert(addr, ep.clone());
+        Ok(ep)
+    }
+
+    /// The episode of chapter `i` at `addr`: an episode's documents are written as one group,
+    /// the episode first, so it sits `i + 1` documents before the chapter (merges keep the
+    /// order, and deletes take whole episodes). Checked, with the key's postings as fallback.
+    fn episode_of(&mut self, addr: DocAddress, i: u64) -> Result<Episode> {
+        let (chapters, hashes) = self.columns(addr.segment_ord)?;
+        // The documents in between must be chapters 0, 1, … of one episode document.
+        let before = u32::try_from(i + 1)
+            .ok()
+            .and_then(|n| addr.doc_id.checked_sub(n))
+            .filter(|&d| {
+                hashes.first(d).is_some()
+                    && (d + 1..addr.doc_id)
+                        .zip(0u64..)
+                        .all(|(doc, k)| chapters.first(doc) == Some(k))
+            });
+        if let Some(doc_id) = before {
+            let ep = self.stored(DocAddress::new(addr.segment_ord, doc_id))?;
+            if usize::try_from(i).is_ok_and(|i| i < ep.chapters.len()) {
+                return Ok(ep);
+            }
+        }
+        let mut key = String::new();
+        let ff = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+        if let Some(col) = ff.str("key")?
+            && let Some(ord) = col.term_ords(addr.doc_id).next()
+        {
+            col.ord_to_str(ord, &mut key)
+                .map_err(tantivy::TantivyError::from)?;
+        }
+        self.episode(&key)
+    }
+
     fn episode(&mut self, key: &str) -> Result<Episode> {
         if let Some(e) = self.episodes.get(key) {
             return Ok(e.clone());
@@ -318,30 +386,20 @@ impl Renderer<'_> {
 
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
         // Chapter documents store nothing: their episode's stored JSON has the chapter.
-        let ff = self.searcher.segment_reader(addr.segment_ord).fast_fields();
-        let (ep, chapter) = match ff.u64("chapter")?.first(addr.doc_id) {
+        let chapter_index = self.columns(addr.segment_ord)?.0.first(addr.doc_id);
+        let (ep, chapter) = match chapter_index {
             Some(i) => {
-                let mut key = String::new();
-                if let Some(col) = ff.str("key")?
-                    && let Some(ord) = col.term_ords(addr.doc_id).next()
-                {
-                    col.ord_to_str(ord, &mut key)
-                        .map_err(tantivy::TantivyError::from)?;
-                }
-                let ep = self.episode(&key)?;
+                let ep = self.episode_of(addr, i)?;
                 let chapter = usize::try_from(i)
                     .ok()
                     .and_then(|i| ep.chapters.get(i).cloned())
                     .ok_or_else(|| Error::BadIndex {
                         dir: self.idx.dir.clone(),
-                        message: format!("chapter {i} of episode {key:?} is missing"),
+                        message: format!("chapter {i} of episode {:?} is missing", ep.label()),
                     })?;
                 (ep, Some(chapter))
             }
-            None => {
-                let doc: TantivyDocument = self.searcher.doc(addr)?;
-                (self.idx.episode_from_doc(&doc)?, None)
-            }
+            None => (self.stored(addr)?, None),
         };
         let (snippet, highlights, matched_field) = match &chapter {
             Some(c) => self.snippet(&[
@@ -384,12 +442,7 @@ impl Renderer<'_> {
 pub fn search(idx: &PodIndex, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
     let searcher = idx.searcher();
     let found = find(idx, &searcher, text, opts, opts.limit)?;
-    let mut r = Renderer {
-        idx,
-        searcher: &searcher,
-        highlighter: Highlighter::new(found.highlight),
-        episodes: HashMap::new(),
-    };
+    let mut r = Renderer::new(idx, &searcher, found.highlight);
     let mut hits = Vec::with_capacity(found.top.len());
     for (i, (score, addr)) in found.top.into_iter().enumerate() {
         let mut h = r.hit(score, addr)?;
@@ -414,12 +467,7 @@ pub fn search_by_episode(
     let fetch = opts.limit.saturating_mul(HITS_PER_EPISODE * 4).max(200);
     let found = find(idx, &searcher, text, opts, fetch)?;
     let groups = rank::group(&searcher, &found.top)?;
-    let mut r = Renderer {
-        idx,
-        searcher: &searcher,
-        highlighter: Highlighter::new(found.highlight),
-        episodes: HashMap::new(),
-    };
+    let mut r = Renderer::new(idx, &searcher, found.highlight);
     let mut episodes = Vec::new();
     for g in groups.iter().take(opts.limit.min(MAX_LIMIT)) {
         let mut hits = Vec::new();

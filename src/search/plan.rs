@@ -55,6 +55,9 @@ const MAX_EXPANSIONS: usize = 8;
 const MIN_PREFIX: usize = 3;
 /// Terms read from the dictionary per field and segment when expanding a prefix.
 const PREFIX_SCAN: usize = 512;
+/// Documents a word must be in to be taken as typed: it gets no typo or prefix expansions and
+/// an identifier no phrase over its parts, which would add only noise and time.
+const COMMON_WORD_DOCS: u64 = 200;
 /// Most words a proximity phrase spans.
 const MAX_PROXIMITY_WORDS: usize = 8;
 
@@ -228,6 +231,17 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         qs.into_iter().map(|q| (Occur::Must, q)).collect(),
     ))
+}
+
+/// Documents with a word whose stem is `stem`: the stemmed copy holds the words stemming
+/// changed (`collections` → `collect`), the exact copy the stem as a word of its own (`collect`),
+/// unless that is `word` itself, which the exact match already finds.
+fn stemmed(field: Field, stem_field: Field, word: &str, stem: &str, w: f32) -> Vec<Box<dyn Query>> {
+    let mut ways = vec![boosted(term_query(stem_field, stem), w)];
+    if stem != word {
+        ways.push(boosted(term_query(field, stem), w));
+    }
+    ways
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -482,12 +496,16 @@ impl<'a> Planner<'a> {
             });
             i += 1;
         }
-        // Words standing together in the text score extra.
+        // Words standing together in the text score extra (one identifier's parts already
+        // count as a phrase in its own unit).
         bonus.clear();
         for (t, _, _) in &terms {
             bonus.extend(t.leaves.iter().cloned());
         }
-        if (2..=MAX_PROXIMITY_WORDS).contains(&bonus.len()) && plan.bonus.is_none() {
+        if terms.len() > 1
+            && (2..=MAX_PROXIMITY_WORDS).contains(&bonus.len())
+            && plan.bonus.is_none()
+        {
             let qs = all
                 .iter()
                 .map(|&(field, _, w)| boosted(phrase_query(field, bonus), w * PROXIMITY))
@@ -578,10 +596,8 @@ impl<'a> Planner<'a> {
             if let [t] = terms {
                 ways.push(boosted(term_query(field, &t.whole), w * SYNONYM));
                 if t.is_prose() {
-                    ways.push(boosted(
-                        term_query(stem_field, &analyzer::stem(&t.whole)),
-                        w * SYNONYM * STEM,
-                    ));
+                    let s = analyzer::stem(&t.whole);
+                    ways.extend(stemmed(field, stem_field, &t.whole, &s, w * SYNONYM * STEM));
                 }
             }
             if leaves.len() > 1 {
@@ -607,13 +623,16 @@ impl<'a> Planner<'a> {
     ) -> Result<Box<dyn Query>> {
         let mut ways: Vec<Box<dyn Query>> = Vec::new();
         let stem = t.is_prose().then(|| analyzer::stem(&t.whole));
+        // A word (or identifier) many documents have is taken as typed: its typo neighbours,
+        // longer words and parts written apart would add only noise and time.
+        let common = self.common(&t.whole, fields)?;
         for &(field, stem_field, w) in fields {
             ways.push(boosted(term_query(field, &t.whole), w * EXACT));
-            if t.leaves.len() > 1 {
+            if t.leaves.len() > 1 && !common {
                 ways.push(boosted(phrase_query(field, &t.leaves), w * PARTS));
             }
             if let Some(s) = &stem {
-                ways.push(boosted(term_query(stem_field, s), w * STEM));
+                ways.extend(stemmed(field, stem_field, &t.whole, s, w * STEM));
             }
         }
         self.highlight.exact.insert(t.whole.clone());
@@ -624,7 +643,7 @@ impl<'a> Planner<'a> {
             self.highlight.stem.insert(s);
         }
         let typos = typos_allowed(t);
-        if typos > 0 && self.fuzzy_left > 0 {
+        if !common && typos > 0 && self.fuzzy_left > 0 {
             self.fuzzy_left -= 1;
             let mut stems: HashSet<String> = HashSet::new();
             for (field, term, d) in self.fuzzy(&t.whole, typos, &self.walked(fields))? {
@@ -636,8 +655,8 @@ impl<'a> Planner<'a> {
                 if analyzer::is_prose(&term) {
                     let s = analyzer::stem(&term);
                     if stems.insert(s.clone()) {
-                        for &(_, stem_field, fw) in fields {
-                            ways.push(boosted(term_query(stem_field, &s), fw * STEM * w));
+                        for &(f, stem_field, fw) in fields {
+                            ways.extend(stemmed(f, stem_field, &term, &s, fw * STEM * w));
                         }
                     }
                     self.highlight.stem.insert(s);
@@ -645,7 +664,7 @@ impl<'a> Planner<'a> {
                 self.highlight.exact.insert(term);
             }
         }
-        if prefix && t.whole.chars().count() >= MIN_PREFIX {
+        if !common && prefix && t.whole.chars().count() >= MIN_PREFIX {
             for (field, term) in self.prefixed(&t.whole, &self.walked(fields))? {
                 for (f, _, fw) in self.also_in(fields, field) {
                     ways.push(boosted(term_query(f, &term), fw * PREFIX));
@@ -654,6 +673,20 @@ impl<'a> Planner<'a> {
             }
         }
         Ok(any_of(ways))
+    }
+
+    /// Whether at least [`COMMON_WORD_DOCS`] documents have `word` in one of the fields.
+    fn common(&self, word: &str, fields: &[(Field, Field, f32)]) -> Result<bool> {
+        let mut docs = 0;
+        for field in self.walked(fields) {
+            docs += self
+                .searcher
+                .doc_freq(&Term::from_field_text(field, word))?;
+            if docs >= COMMON_WORD_DOCS {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The exact fields whose term dictionaries are walked for typos and prefixes: not the
@@ -697,12 +730,25 @@ impl<'a> Planner<'a> {
         // The automaton depends on the word only: build it once (distance 2 is costly).
         let dfa =
             FuzzyTermQuery::new(Term::from_field_text(first, word), typos, true).automaton()?;
+        // Typos are looked for after the first letter, as Lucene's `prefix_length` 1 does: the
+        // walk stays in that letter's part of the dictionary (a fraction of it), and a wrong first
+        // letter is the rarest typo.
+        let Some(first_char) = word.chars().next() else {
+            return Ok(vec![]);
+        };
+        let mut from = [0u8; 4];
+        let from = first_char.encode_utf8(&mut from).as_bytes().to_vec();
+        // No UTF-8 text has a 0xFF byte: every term starting with `from` sorts below this.
+        let mut to = from.clone();
+        to.push(0xFF);
         for &field in fields {
             for seg in self.searcher.segment_readers() {
                 let inv = seg.inverted_index(field)?;
                 let mut stream = inv
                     .terms()
                     .search(&dfa)
+                    .ge(&from)
+                    .lt(&to)
                     .into_stream()
                     .map_err(tantivy::TantivyError::from)?;
                 while stream.advance() {

@@ -31,7 +31,7 @@ impl Highlighter {
     pub fn new(terms: Highlight) -> Self {
         Highlighter {
             exact: analyzer::exact(),
-            stemmed: analyzer::stemmed(),
+            stemmed: analyzer::all_stems(),
             terms,
         }
     }

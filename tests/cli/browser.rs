@@ -430,7 +430,7 @@ fn type_a_topic_click_a_time_hear_that_moment() {
         ],
         10,
     );
-    podseek::index::update(&dir, &loaded, &Default::default(), &mut |_, _| {})
+    podseek::index::update(&dir, &mut loaded, &Default::default(), &mut |_, _| {})
         .expect("index the notes");
 
     let server = Server::start(&env, Path::new("index"));

@@ -172,9 +172,9 @@ fn a_write_failure_leaves_the_previous_index_usable() {
     // A big new file the index cannot hold: on a full disk (root: a tiny tmpfs over a copy of
     // the index) or a read-only index folder (anyone else).
     let mut notes = String::from("Episode 2: Big\n");
-    for i in 0..5000u32 {
+    for i in 0..20_000u32 {
         notes.push_str(&format!(
-            "({}) quokka chapter number {i}\n",
+            "({}) quokka chapter number {i} q{i}x\n",
             format_hms(u64::from(i))
         ));
     }

@@ -138,7 +138,7 @@ fn index() -> &'static PodIndex {
             let dir = tempfile::tempdir().expect("temp dir");
             podseek::index::update(
                 dir.path(),
-                &podseek::load::bundled(),
+                &mut podseek::load::bundled(),
                 &podseek::IndexOptions::default(),
                 &mut |_, _| {},
             )

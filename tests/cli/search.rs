@@ -339,10 +339,14 @@ fn typos_match_below_exact_words_and_are_highlighted() {
     assert_eq!(v["hits"][0]["chapter_title"], "uvloop", "{v}");
 
     let env = Env::new();
-    notes(&env, &["Combat training", "Wombat facts", "Numbat"]);
+    notes(
+        &env,
+        &["Combat training", "Wumbat walks", "Wombat facts", "Numbat"],
+    );
     let v = env.json(&["search", "wombat"], 0);
-    assert_eq!(titles(&v), ["Wombat facts", "Combat training"], "{v}");
-    assert_eq!(marked(&v["hits"][1]), ["Combat"]);
+    // The first letter must be right: `combat` is not a typo of `wombat` here.
+    assert_eq!(titles(&v), ["Wombat facts", "Wumbat walks"], "{v}");
+    assert_eq!(marked(&v["hits"][1]), ["Wumbat"]);
     // Short words and numbers get no typos.
     env.json(&["search", "numbit"], 0);
     env.json(&["search", "nmbt"], 1);
@@ -376,6 +380,50 @@ fn stems_and_prefixes_rank_below_the_exact_word() {
     assert_eq!(v["total"], 0);
     let v = Env::new().json(&["search", "uvl"], 0);
     assert_eq!(v["hits"][0]["chapter_title"], "uvloop", "{v}");
+}
+
+#[test]
+fn a_stem_that_is_a_word_itself_matches_below_the_exact_word() {
+    let env = Env::new();
+    notes(
+        &env,
+        &["Collect early", "Collections module", "Recollection"],
+    );
+    // The stemmed copy holds only words stemming changed; `collect` itself is in the exact copy.
+    let v = env.json(&["search", "collections"], 0);
+    assert_eq!(titles(&v), ["Collections module", "Collect early"], "{v}");
+    assert_eq!(marked(&v["hits"][1]), ["Collect"]);
+}
+
+#[test]
+fn words_many_documents_have_are_taken_as_typed() {
+    use podseek::model::format_hms;
+    let env = Env::new();
+    let mut text = String::from("Episode 1: Down Under\nWe talk about Australia.\n");
+    for i in 0..200 {
+        text.push_str(&format!("({}) Wombat facts {i}\n", format_hms(i * 60)));
+    }
+    for (i, t) in ["Combat training", "Wombats burrowing", "Wombatology"]
+        .iter()
+        .enumerate()
+    {
+        text.push_str(&format!("({}) {t}\n", format_hms((200 + i as u64) * 60)));
+    }
+    env.write("notes/one.txt", &text);
+    env.cmd(&["index", "notes", "-q"]).assert().success();
+    // 200 chapters have `wombat`: no typo (`combat`) or prefix (`wombatology`) matches for it,
+    // while its stem still finds `wombats`.
+    let v = env.json(&["search", "wombat", "--limit", "1000"], 0);
+    let t = titles(&v);
+    assert_eq!(v["total"], 201, "{t:?}");
+    assert!(t.contains(&"Wombats burrowing".to_string()), "{t:?}");
+    // A word fewer documents have still gets both.
+    let v = env.json(&["search", "wombatol"], 0);
+    assert_eq!(titles(&v), ["Wombatology"], "{v}");
+    let v = env.json(&["search", "wombet", "--limit", "1000"], 0);
+    // `wombet` is one typo from `wombat`, whose stem also finds `wombats`.
+    assert_eq!(v["total"], 201, "{v}");
+    assert!(!titles(&v).contains(&"Combat training".to_string()), "{v}");
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub fn index_episodes(dir: &Path, episodes: Vec<Episode>, bundled: bool) {
         },
         ..SourceFile::default()
     });
-    podseek::index::update(dir, &loaded, &IndexOptions::default(), &mut |_, _| {})
+    podseek::index::update(dir, &mut loaded, &IndexOptions::default(), &mut |_, _| {})
         .expect("test index written");
 }
 

@@ -35,7 +35,7 @@ pub fn loaded() -> load::Loaded {
 
 /// Builds the index of the judged corpus in `dir`.
 pub fn build_index(dir: &Path) -> PodIndex {
-    index::update(dir, &loaded(), &IndexOptions::default(), &mut |_, _| {}).expect("index");
+    index::update(dir, &mut loaded(), &IndexOptions::default(), &mut |_, _| {}).expect("index");
     PodIndex::open(dir).expect("open")
 }
 
