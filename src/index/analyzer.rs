@@ -5,6 +5,7 @@
 //! `PEP768` and `pep-768` all give `pep768`. A whole token sits at the position of its first part
 //! and parts take consecutive positions, so phrases over the parts still match.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
@@ -20,13 +21,14 @@ const JOIN_MAX_DIGITS: usize = 6;
 
 /// One token as the splitter sees it, before lowercasing and folding.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawToken {
+pub struct RawToken<'a> {
     /// Byte range in the text.
     pub start: usize,
     /// End of the byte range.
     pub end: usize,
-    /// The token text (original case; `pep-768` already without its hyphen).
-    pub text: String,
+    /// The token text (original case; `pep-768` already without its hyphen): mostly a slice of
+    /// the text, so splitting allocates nothing per token.
+    pub text: Cow<'a, str>,
     /// Position in the token stream.
     pub position: usize,
     /// The whole compound (`sys.remote_exec`), not one of its parts.
@@ -242,10 +244,10 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
 
 /// The text a compound is indexed under: `pep-768` and `utf-8` lose the hyphen between a letter
 /// and a digit, `’` becomes `'`.
-fn whole_text(s: &str) -> String {
+fn whole_text(s: &str) -> Cow<'_, str> {
     // Most compounds are plain words: nothing to drop or replace.
     if !s.contains(['-', '’']) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
@@ -260,17 +262,26 @@ fn whole_text(s: &str) -> String {
         }
         out.push(if c == '’' { '\'' } else { c });
     }
-    out
+    Cow::Owned(out)
+}
+
+/// `’` as `'`.
+fn apostrophes(s: &str) -> Cow<'_, str> {
+    if s.contains('’') {
+        Cow::Owned(s.replace('’', "'"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Emits the parts of `text[a..b]` from `level` down; returns whether it was split at all.
-fn split_parts(
-    text: &str,
+fn split_parts<'a>(
+    text: &'a str,
     a: usize,
     b: usize,
     level: Level,
     pos: &mut usize,
-    out: &mut Vec<RawToken>,
+    out: &mut Vec<RawToken<'a>>,
 ) -> bool {
     let mut level = Some(level);
     while let Some(l) = level {
@@ -282,7 +293,7 @@ fn split_parts(
                 out.push(RawToken {
                     start: pa,
                     end: pb,
-                    text: text[pa..pb].replace('’', "'"),
+                    text: apostrophes(&text[pa..pb]),
                     position: *pos,
                     whole: false,
                     leaf: false,
@@ -305,13 +316,13 @@ fn split_parts(
 }
 
 /// Splits `text` into whole compounds and their parts, in order.
-pub fn split(text: &str) -> Vec<RawToken> {
+pub fn split(text: &str) -> Vec<RawToken<'_>> {
     let mut out = Vec::new();
     split_into(text, &mut out);
     out
 }
 
-fn split_into(text: &str, out: &mut Vec<RawToken>) {
+fn split_into<'a>(text: &'a str, out: &mut Vec<RawToken<'a>>) {
     let mut pos = 0;
     // The previous compound, when it can start a `PEP 768` join: (start, end, position).
     let mut joinable: Option<(usize, usize, usize)> = None;
@@ -323,7 +334,7 @@ fn split_into(text: &str, out: &mut Vec<RawToken>) {
                 out.push(RawToken {
                     start: ja,
                     end: b,
-                    text: format!("{}{s}", &text[ja..jb]),
+                    text: Cow::Owned(format!("{}{s}", &text[ja..jb])),
                     position: jpos,
                     whole: false,
                     leaf: false,
@@ -372,16 +383,24 @@ impl Tokenizer for CodeTokenizer {
     type TokenStream<'a> = CodeTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CodeTokenStream<'a> {
-        self.tokens.clear();
-        self.tokens.extend(split(text).into_iter().map(|t| Token {
-            offset_from: t.start,
-            offset_to: t.end,
-            position: t.position,
-            text: t.text,
-            position_length: 1,
-        }));
+        let raw = split(text);
+        let n = raw.len();
+        // The tokens (and their strings' memory) of the last text are reused: no allocation per
+        // token once the buffer has grown.
+        for (k, t) in raw.into_iter().enumerate() {
+            if k == self.tokens.len() {
+                self.tokens.push(Token::default());
+            }
+            let slot = &mut self.tokens[k];
+            slot.offset_from = t.start;
+            slot.offset_to = t.end;
+            slot.position = t.position;
+            slot.position_length = 1;
+            slot.text.clear();
+            slot.text.push_str(&t.text);
+        }
         CodeTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..n],
             next: 0,
         }
     }
@@ -493,6 +512,9 @@ pub fn all_stems() -> TextAnalyzer {
         .build()
 }
 
+/// Words and their stems; xxh3, since SipHash was half the cost of a cached lookup.
+type StemCache = HashMap<String, String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
 /// Words remembered per analyzer by [`CachedStemmer`] before the memory is cleared.
 const STEM_CACHE_WORDS: usize = 100_000;
 
@@ -512,7 +534,7 @@ impl TokenFilter for CachedStemmer {
         CachedStemmerWrapper {
             inner,
             keep_own: self.keep_own,
-            cache: HashMap::new(),
+            cache: StemCache::default(),
         }
     }
 }
@@ -521,7 +543,7 @@ impl TokenFilter for CachedStemmer {
 pub struct CachedStemmerWrapper<T> {
     inner: T,
     keep_own: bool,
-    cache: HashMap<String, String>,
+    cache: StemCache,
 }
 
 impl<T: Clone> Clone for CachedStemmerWrapper<T> {
@@ -530,7 +552,7 @@ impl<T: Clone> Clone for CachedStemmerWrapper<T> {
         CachedStemmerWrapper {
             inner: self.inner.clone(),
             keep_own: self.keep_own,
-            cache: HashMap::new(),
+            cache: StemCache::default(),
         }
     }
 }
@@ -554,7 +576,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerWrapper<T> {
 pub struct CachedStemmerStream<'a, T> {
     tail: T,
     keep_own: bool,
-    cache: &'a mut HashMap<String, String>,
+    cache: &'a mut StemCache,
 }
 
 impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
