@@ -5,7 +5,7 @@
 
 use super::analyzer;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 use tantivy::{Index, TantivyDocument};
@@ -94,9 +94,18 @@ fn stem_options() -> TextOptions {
 /// Builds the schema.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("kind", STRING);
-    b.add_text_field("key", STRING | FAST);
-    b.add_text_field("source_file", STRING | FAST);
+    // Fields only filtered on are never scored: no field norms (a byte per document each).
+    let keyword = || {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        )
+    };
+    b.add_text_field("kind", keyword());
+    b.add_text_field("key", keyword() | FAST);
+    b.add_text_field("source_file", keyword() | FAST);
     b.add_u64_field("hash", FAST);
     b.add_u64_field("loc_hash", FAST);
     b.add_u64_field("file_hash", FAST);
@@ -105,10 +114,11 @@ pub fn build() -> Schema {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(KEYWORD_ANALYZER)
-                .set_index_option(IndexRecordOption::Basic),
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
         ),
     );
-    b.add_u64_field("number", INDEXED | FAST);
+    b.add_u64_field("number", NumericOptions::default().set_indexed().set_fast());
     b.add_text_field("chapter_title", exact_options());
     b.add_text_field("section", exact_options());
     b.add_text_field("episode_title", exact_options());
