@@ -60,3 +60,54 @@ fn an_unchanged_file_is_not_parsed_again_and_its_episodes_stay() {
     assert!(warnings(&v) > 0, "{v}");
     assert_eq!(v["episodes"], 2);
 }
+
+/// Notes of episodes `from..to`, each with chapters whose titles name their episode and place.
+fn numbered(from: u32, to: u32, edited: Option<u32>) -> String {
+    let mut text = String::new();
+    for n in from..to {
+        text.push_str(&format!("Episode {n}: Show {n}\nAbout show {n}.\n"));
+        for c in 0..(3 + n % 4) {
+            let extra = if edited == Some(n) && c == 1 {
+                " revised"
+            } else {
+                ""
+            };
+            text.push_str(&format!("(00:{c:02}:00) Chapter e{n}c{c}{extra}\n"));
+        }
+    }
+    text
+}
+
+#[test]
+fn chapter_hits_name_their_own_episode_after_updates_and_rebuilds() {
+    // A chapter hit finds its episode document by position in the segment: check every
+    // chapter after a full build (merged), after an update (deletes plus a new segment) and
+    // after adding a file.
+    let env = Env::new();
+    env.write("notes/a.txt", &numbered(1, 9, None));
+    env.write("notes/b.txt", &numbered(9, 15, None));
+    let check = |to: u32| {
+        for n in 1..to {
+            for c in 0..(3 + n % 4) {
+                let v = env.json(&["search", &format!("e{n}c{c}")], 0);
+                let hit = &v["hits"][0];
+                assert_eq!(hit["episode"], n, "e{n}c{c}: {v}");
+                assert_eq!(hit["episode_title"], format!("Show {n}"), "{v}");
+                let title = hit["chapter_title"].as_str().unwrap_or("");
+                assert!(title.starts_with(&format!("Chapter e{n}c{c}")), "{v}");
+                assert_eq!(hit["start_seconds"], u64::from(c) * 60, "{v}");
+            }
+        }
+    };
+    env.cmd(&["index", "notes", "--rebuild", "-q"])
+        .assert()
+        .success();
+    check(15);
+    env.write("notes/a.txt", &numbered(1, 9, Some(4)));
+    let v = env.json(&["index", "notes"], 0);
+    assert_eq!(v["updated"], 1, "{v}");
+    check(15);
+    env.write("notes/c.txt", &numbered(15, 18, None));
+    env.cmd(&["index", "notes", "-q"]).assert().success();
+    check(18);
+}
