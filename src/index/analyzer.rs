@@ -704,14 +704,14 @@ pub fn joined(word: &str, number: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     proptest::proptest! {
         #[test]
         fn ascii_compounds_are_the_general_ones(text in "[a-zA-Z0-9_.:/' -]{0,40}") {
-            proptest::prop_assert_eq!(super::compounds_ascii(text.as_bytes()), super::compounds_chars(&text));
+            proptest::prop_assert_eq!(compounds_ascii(text.as_bytes()), compounds_chars(&text));
         }
     }
-
-    use super::*;
 
     fn texts(text: &str) -> Vec<String> {
         let mut a = exact();

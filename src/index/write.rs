@@ -413,7 +413,7 @@ pub struct Writer {
     created: bool,
     rebuild: bool,
     before: ExistingMap,
-    /// A full build was committed: its segments are merged into one before the lock is released.
+    /// A full build was committed: its segments are merged (into two) before the lock is released.
     merge: bool,
     /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
     reader: tantivy::IndexReader,
@@ -650,8 +650,8 @@ impl Writer {
 
     /// Cleans up after the commit and releases the writer lock.
     pub fn finish(mut self) -> Result<()> {
-        // A full build leaves a segment per indexing thread and memory budget; one segment makes
-        // every query and every process start cheaper (one term dictionary to walk, fewer files).
+        // A full build leaves a segment per indexing thread and memory budget; fewer segments make
+        // every query and every process start cheaper (fewer dictionaries to walk, fewer files).
         // The merge commits on its own: killed halfway, the index is the one committed above.
         if self.merge {
             let metas = self.index.searchable_segment_metas()?;
