@@ -421,7 +421,7 @@ impl TokenStream for CodeTokenStream<'_> {
     }
 }
 
-/// Keeps only prose tokens (letters and apostrophes) for the stemmed copy of a field.
+/// Keeps only prose tokens (letters and apostrophes), for stemming.
 #[derive(Clone, Copy, Default)]
 pub struct ProseOnly;
 
@@ -488,101 +488,95 @@ pub fn exact() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of the stemmed copies: the English stems of prose tokens, only where the stem is
-/// not the word itself (`collections` → `collect`; `python` is left to the exact copy).
-pub fn stemmed() -> TextAnalyzer {
+/// Marks a stem indexed next to its word in the exact field (`\u{1}collect`): no word starts
+/// with a control character, so stems and words never meet.
+pub const STEM_MARK: char = '\u{1}';
+
+/// `stem` as it is indexed next to its words.
+pub fn marked_stem(stem: &str) -> String {
+    format!("{STEM_MARK}{stem}")
+}
+
+/// The analyzer of the searchable fields: the exact tokens and, at the same position as a prose
+/// word whose stem differs from it, the marked stem. One pass gives both (phrases match words
+/// only; a stem at a word's position does not break them).
+pub fn exact_with_stems() -> TextAnalyzer {
     TextAnalyzer::builder(CodeTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(ProseOnly)
-        .filter(CachedStemmer { keep_own: false })
+        .filter(StemsAlongside)
         .build()
 }
 
-/// The English stems of all prose tokens, including words that are their own stem (for
-/// highlighting, which must find `collect` for `collections`).
-pub fn all_stems() -> TextAnalyzer {
-    TextAnalyzer::builder(CodeTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(ProseOnly)
-        .filter(CachedStemmer { keep_own: true })
-        .build()
-}
-
-/// Words and their stems; xxh3, since SipHash was half the cost of a cached lookup.
-type StemCache = HashMap<String, String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
-
-/// Words remembered per analyzer by [`CachedStemmer`] before the memory is cleared.
-const STEM_CACHE_WORDS: usize = 100_000;
-
-/// English stems (as tantivy's `Stemmer`) of the words stemming changes, dropping the others;
-/// remembered per analyzer, since word frequencies are Zipf-like and most tokens of a large
-/// build are words already stemmed.
+/// Adds, after each prose word that stemming changes, its marked stem at the same position.
 #[derive(Clone, Copy, Default)]
-pub struct CachedStemmer {
-    /// Keep the words that are their own stem too.
-    pub keep_own: bool,
-}
+pub struct StemsAlongside;
 
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerWrapper<T>;
+impl TokenFilter for StemsAlongside {
+    type Tokenizer<T: Tokenizer> = StemsAlongsideWrapper<T>;
 
-    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerWrapper<T> {
-        CachedStemmerWrapper {
+    fn transform<T: Tokenizer>(self, inner: T) -> StemsAlongsideWrapper<T> {
+        StemsAlongsideWrapper {
             inner,
-            keep_own: self.keep_own,
             cache: StemCache::default(),
         }
     }
 }
 
-/// [`CachedStemmer`] around a tokenizer.
-pub struct CachedStemmerWrapper<T> {
+/// [`StemsAlongside`] around a tokenizer.
+pub struct StemsAlongsideWrapper<T> {
     inner: T,
-    keep_own: bool,
     cache: StemCache,
 }
 
-impl<T: Clone> Clone for CachedStemmerWrapper<T> {
+impl<T: Clone> Clone for StemsAlongsideWrapper<T> {
     /// A clone starts with an empty memory (each indexing thread has its own).
     fn clone(&self) -> Self {
-        CachedStemmerWrapper {
+        StemsAlongsideWrapper {
             inner: self.inner.clone(),
-            keep_own: self.keep_own,
             cache: StemCache::default(),
         }
     }
 }
 
-impl<T: Tokenizer> Tokenizer for CachedStemmerWrapper<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for StemsAlongsideWrapper<T> {
+    type TokenStream<'a> = StemsAlongsideStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         if self.cache.len() > STEM_CACHE_WORDS {
             self.cache.clear();
         }
-        CachedStemmerStream {
+        StemsAlongsideStream {
             tail: self.inner.token_stream(text),
-            keep_own: self.keep_own,
             cache: &mut self.cache,
+            stem: None,
         }
     }
 }
 
-/// The token stream of [`CachedStemmerWrapper`].
-pub struct CachedStemmerStream<'a, T> {
+/// The token stream of [`StemsAlongsideWrapper`].
+pub struct StemsAlongsideStream<'a, T> {
     tail: T,
-    keep_own: bool,
     cache: &'a mut StemCache,
+    /// The marked stem to give next, at the current token's position.
+    stem: Option<String>,
 }
 
-impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+impl<T: TokenStream> TokenStream for StemsAlongsideStream<'_, T> {
     fn advance(&mut self) -> bool {
-        while self.tail.advance() {
+        if let Some(stem) = self.stem.take() {
             let token = self.tail.token_mut();
+            token.text.clear();
+            token.text.push(STEM_MARK);
+            token.text.push_str(&stem);
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        if is_prose(&token.text) {
             let stemmed = match self.cache.get(&token.text) {
                 Some(s) => s,
                 None => {
@@ -590,18 +584,11 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
                     self.cache.entry(token.text.clone()).or_insert(s)
                 }
             };
-            // A word that is its own stem is in the exact copy already; queries look for a stem
-            // in both copies, so the stemmed copy only needs the words stemming changed.
             if *stemmed != token.text {
-                token.text.clear();
-                token.text.push_str(stemmed);
-                return true;
-            }
-            if self.keep_own {
-                return true;
+                self.stem = Some(stemmed.clone());
             }
         }
-        false
+        true
     }
 
     fn token(&self) -> &Token {
@@ -612,6 +599,24 @@ impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
         self.tail.token_mut()
     }
 }
+
+/// The English stems of all prose tokens, including words that are their own stem (for
+/// highlighting, which must find `collect` for `collections`).
+pub fn all_stems() -> TextAnalyzer {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ProseOnly)
+        .filter(Stemmer::default())
+        .build()
+}
+
+/// Words and their stems; xxh3, since SipHash was half the cost of a cached lookup.
+type StemCache = HashMap<String, String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
+/// Words remembered per analyzer by [`StemsAlongside`] before the memory is cleared.
+const STEM_CACHE_WORDS: usize = 100_000;
 
 thread_local! {
     static FOLD: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
@@ -834,15 +839,30 @@ mod tests {
     }
 
     #[test]
-    fn stems_only_prose_words_that_stemming_changes() {
-        let mut a = stemmed();
-        // `of`, `sys` and `getrefcount` are their own stems: the exact copy has them.
-        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14 collections");
+    fn stems_sit_next_to_the_words_stemming_changes() {
+        let mut a = exact_with_stems();
+        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14");
         let mut out = Vec::new();
         while let Some(t) = s.next() {
-            out.push(t.text.clone());
+            out.push((t.text.clone(), t.position));
         }
-        assert_eq!(out, ["collect", "refcount", "collect"]);
+        // `of`, `sys` and `getrefcount` are their own stems; numbers have none.
+        let want: Vec<(String, usize)> = [
+            ("collections", 0),
+            ("\u{1}collect", 0),
+            ("of", 1),
+            ("refcounting", 2),
+            ("\u{1}refcount", 2),
+            ("sys.getrefcount", 3),
+            ("sys", 3),
+            ("getrefcount", 4),
+            ("3.14", 5),
+        ]
+        .into_iter()
+        .map(|(t, p)| (t.to_string(), p))
+        .collect();
+        assert_eq!(out, want);
+        assert_eq!(marked_stem("collect"), "\u{1}collect");
     }
 
     #[test]

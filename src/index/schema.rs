@@ -1,22 +1,21 @@
 //! The tantivy schema and analyzers: one document per chapter and one per episode.
 //!
-//! Every searchable text field has an exact copy (code-aware tokens with positions, for phrases)
-//! and a stemmed copy (prose tokens only, no positions), so an exact match can outrank a stemmed one.
+//! Every searchable text field holds the code-aware tokens with positions (for phrases) and, at
+//! the position of each prose word that stemming changes, its marked stem (`\u{1}collect` next to
+//! `collections`), so an exact match can outrank a stemmed one with a single analysis pass.
 
 use super::analyzer;
+use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
-use tantivy::{Index, TantivyDocument};
 
 /// Bumped whenever the schema or the analyzers change; an index of another version must be rebuilt.
 pub const SCHEMA_VERSION: u32 = 4;
 
-/// The analyzer for the exact copy of searchable text.
+/// The analyzer of searchable text: words and marked stems.
 pub const TEXT_ANALYZER: &str = "podseek_code";
-/// The analyzer for the stemmed copy of searchable text.
-pub const STEM_ANALYZER: &str = "podseek_stem";
 /// Lowercased whole values (podcast names), for exact but case-blind filters.
 pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 
@@ -24,9 +23,6 @@ pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 pub const KIND_CHAPTER: &str = "chapter";
 /// `kind` value of episode documents.
 pub const KIND_EPISODE: &str = "episode";
-
-/// The searchable text fields, by name, each with its stemmed twin `<name>_stem`.
-pub const TEXT_FIELDS: [&str; 4] = ["chapter_title", "section", "episode_title", "description"];
 
 /// Field handles, looked up once by name.
 #[derive(Debug, Clone)]
@@ -57,14 +53,6 @@ pub struct Fields {
     pub episode_title: Field,
     /// Episode description (episode documents).
     pub description: Field,
-    /// Stemmed copy of `chapter_title`.
-    pub chapter_title_stem: Field,
-    /// Stemmed copy of `section`.
-    pub section_stem: Field,
-    /// Stemmed copy of `episode_title`.
-    pub episode_title_stem: Field,
-    /// Stemmed copy of `description`.
-    pub description_stem: Field,
     /// Chapter start in seconds (0 for episode documents).
     pub start: Field,
     /// The chapter's index in its episode's `chapters` (chapter documents): hits are rendered
@@ -79,15 +67,6 @@ fn exact_options() -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(TEXT_ANALYZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    )
-}
-
-/// Stemmed copies need no positions: phrases run on the exact copy.
-fn stem_options() -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(STEM_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -123,9 +102,6 @@ pub fn build() -> Schema {
     b.add_text_field("section", exact_options());
     b.add_text_field("episode_title", exact_options());
     b.add_text_field("description", exact_options());
-    for name in TEXT_FIELDS {
-        b.add_text_field(&format!("{name}_stem"), stem_options());
-    }
     b.add_u64_field("start", FAST);
     b.add_u64_field("chapter", FAST);
     b.add_text_field("episode_json", STORED);
@@ -149,34 +125,10 @@ impl Fields {
             section: f("section")?,
             episode_title: f("episode_title")?,
             description: f("description")?,
-            chapter_title_stem: f("chapter_title_stem")?,
-            section_stem: f("section_stem")?,
-            episode_title_stem: f("episode_title_stem")?,
-            description_stem: f("description_stem")?,
             start: f("start")?,
             chapter: f("chapter")?,
             episode_json: f("episode_json")?,
         })
-    }
-
-    /// The stemmed twin of a searchable text field.
-    pub fn stem_of(&self, field: Field) -> Option<Field> {
-        [
-            (self.chapter_title, self.chapter_title_stem),
-            (self.section, self.section_stem),
-            (self.episode_title, self.episode_title_stem),
-            (self.description, self.description_stem),
-        ]
-        .into_iter()
-        .find_map(|(exact, stem)| (exact == field).then_some(stem))
-    }
-
-    /// Adds searchable text to a document: to `field` and to its stemmed twin.
-    pub fn add_text(&self, doc: &mut TantivyDocument, field: Field, text: &str) {
-        doc.add_text(field, text);
-        if let Some(stem) = self.stem_of(field) {
-            doc.add_text(stem, text);
-        }
     }
 }
 
@@ -184,10 +136,7 @@ impl Fields {
 pub fn register_analyzers(index: &Index) {
     index
         .tokenizers()
-        .register(TEXT_ANALYZER, analyzer::exact());
-    index
-        .tokenizers()
-        .register(STEM_ANALYZER, analyzer::stemmed());
+        .register(TEXT_ANALYZER, analyzer::exact_with_stems());
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .build();

@@ -309,13 +309,13 @@ fn documents(
         base.add_u64(f.number, u64::from(n));
     }
     let mut e = base.clone();
-    f.add_text(&mut e, f.episode_title, &ep.title);
+    e.add_text(f.episode_title, &ep.title);
     e.add_text(f.kind, KIND_EPISODE);
     e.add_text(f.source_file, &file.id);
     e.add_u64(f.file_hash, file.hash);
     e.add_u64(f.hash, hash);
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
-    f.add_text(&mut e, f.description, &ep.description);
+    e.add_text(f.description, &ep.description);
     e.add_u64(f.start, 0);
     e.add_text(
         f.episode_json,
@@ -327,9 +327,9 @@ fn documents(
         let mut d = base.clone();
         d.add_u64(f.chapter, i as u64);
         d.add_text(f.kind, KIND_CHAPTER);
-        f.add_text(&mut d, f.chapter_title, &c.title);
+        d.add_text(f.chapter_title, &c.title);
         if let Some(s) = &c.section {
-            f.add_text(&mut d, f.section, s);
+            d.add_text(f.section, s);
         }
         d.add_u64(f.start, c.start_seconds);
         docs.push(d);

@@ -202,8 +202,8 @@ pub struct Planner<'a> {
     synonyms: &'a Synonyms,
     fuzzy_left: usize,
     highlight: Highlight,
-    /// (field, stem field, weight) for every text field.
-    all: Vec<(Field, Field, f32)>,
+    /// (field, weight) for every text field.
+    all: Vec<(Field, f32)>,
 }
 
 /// A weighted query.
@@ -233,11 +233,11 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// Documents with a word whose stem is `stem`: the stemmed copy holds the words stemming
-/// changed (`collections` → `collect`), the exact copy the stem as a word of its own (`collect`),
+/// Documents with a word whose stem is `stem`: the marked stem sits next to the words stemming
+/// changed (`collections` → `\u{1}collect`), and the stem may be a word of its own (`collect`),
 /// unless that is `word` itself, which the exact match already finds.
-fn stemmed(field: Field, stem_field: Field, word: &str, stem: &str, w: f32) -> Vec<Box<dyn Query>> {
-    let mut ways = vec![boosted(term_query(stem_field, stem), w)];
+fn stemmed(field: Field, word: &str, stem: &str, w: f32) -> Vec<Box<dyn Query>> {
+    let mut ways = vec![boosted(term_query(field, &analyzer::marked_stem(stem)), w)];
     if stem != word {
         ways.push(boosted(term_query(field, stem), w));
     }
@@ -328,10 +328,10 @@ impl<'a> Planner<'a> {
     pub fn new(idx: &'a PodIndex, searcher: &'a Searcher, synonyms: &'a Synonyms) -> Self {
         let f = &idx.fields;
         let all = vec![
-            (f.chapter_title, f.chapter_title_stem, FIELD_WEIGHTS[0].1),
-            (f.section, f.section_stem, FIELD_WEIGHTS[1].1),
-            (f.episode_title, f.episode_title_stem, FIELD_WEIGHTS[2].1),
-            (f.description, f.description_stem, FIELD_WEIGHTS[3].1),
+            (f.chapter_title, FIELD_WEIGHTS[0].1),
+            (f.section, FIELD_WEIGHTS[1].1),
+            (f.episode_title, FIELD_WEIGHTS[2].1),
+            (f.description, FIELD_WEIGHTS[3].1),
         ];
         Planner {
             idx,
@@ -343,14 +343,14 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn fields(&self, scope: &Scope) -> Vec<(Field, Field, f32)> {
+    fn fields(&self, scope: &Scope) -> Vec<(Field, f32)> {
         match scope {
             Scope::All => self.all.clone(),
             Scope::Only(names) => {
                 let schema = self.idx.index.schema();
                 self.all
                     .iter()
-                    .filter(|(f, _, _)| names.contains(&schema.get_field_name(*f)))
+                    .filter(|(f, _)| names.contains(&schema.get_field_name(*f)))
                     .copied()
                     .collect()
             }
@@ -447,7 +447,7 @@ impl<'a> Planner<'a> {
                         span.iter().flat_map(|t| t.leaves.iter().cloned()).collect();
                     let mut ways: Vec<Box<dyn Query>> = all
                         .iter()
-                        .map(|&(f, _, w)| boosted(phrase_query(f, &leaves), w * EXACT))
+                        .map(|&(f, w)| boosted(phrase_query(f, &leaves), w * EXACT))
                         .collect();
                     ways.push(boosted(apart, SCATTERED));
                     ways
@@ -474,7 +474,7 @@ impl<'a> Planner<'a> {
                     self.term(t, &all, false)?,
                     self.term(next, &all, terms[i + 1].2)?,
                 ])];
-                for &(field, _, w) in &all {
+                for &(field, w) in &all {
                     ways.push(boosted(term_query(field, &joined), w * EXACT));
                 }
                 self.highlight.exact.insert(joined);
@@ -508,7 +508,7 @@ impl<'a> Planner<'a> {
         {
             let qs = all
                 .iter()
-                .map(|&(field, _, w)| boosted(phrase_query(field, bonus), w * PROXIMITY))
+                .map(|&(field, w)| boosted(phrase_query(field, bonus), w * PROXIMITY))
                 .collect();
             plan.bonus = Some(any_of(qs));
         }
@@ -544,7 +544,7 @@ impl<'a> Planner<'a> {
                         Some(any_of(
                             fields
                                 .iter()
-                                .map(|&(f, _, w)| boosted(phrase_query(f, &leaves), w))
+                                .map(|&(f, w)| boosted(phrase_query(f, &leaves), w))
                                 .collect(),
                         ))
                     }
@@ -585,19 +585,15 @@ impl<'a> Planner<'a> {
     }
 
     /// Another term of a synonym group, matched exactly (a phrase when it has several words).
-    fn alternative(
-        &mut self,
-        terms: &[QueryTerm],
-        fields: &[(Field, Field, f32)],
-    ) -> Box<dyn Query> {
+    fn alternative(&mut self, terms: &[QueryTerm], fields: &[(Field, f32)]) -> Box<dyn Query> {
         let leaves: Vec<String> = terms.iter().flat_map(|t| t.leaves.clone()).collect();
         let mut ways = Vec::new();
-        for &(field, stem_field, w) in fields {
+        for &(field, w) in fields {
             if let [t] = terms {
                 ways.push(boosted(term_query(field, &t.whole), w * SYNONYM));
                 if t.is_prose() {
                     let s = analyzer::stem(&t.whole);
-                    ways.extend(stemmed(field, stem_field, &t.whole, &s, w * SYNONYM * STEM));
+                    ways.extend(stemmed(field, &t.whole, &s, w * SYNONYM * STEM));
                 }
             }
             if leaves.len() > 1 {
@@ -618,7 +614,7 @@ impl<'a> Planner<'a> {
     fn term(
         &mut self,
         t: &QueryTerm,
-        fields: &[(Field, Field, f32)],
+        fields: &[(Field, f32)],
         prefix: bool,
     ) -> Result<Box<dyn Query>> {
         let mut ways: Vec<Box<dyn Query>> = Vec::new();
@@ -626,13 +622,13 @@ impl<'a> Planner<'a> {
         // A word (or identifier) many documents have is taken as typed: its typo neighbours,
         // longer words and parts written apart would add only noise and time.
         let common = self.common(&t.whole, fields)?;
-        for &(field, stem_field, w) in fields {
+        for &(field, w) in fields {
             ways.push(boosted(term_query(field, &t.whole), w * EXACT));
             if t.leaves.len() > 1 && !common {
                 ways.push(boosted(phrase_query(field, &t.leaves), w * PARTS));
             }
             if let Some(s) = &stem {
-                ways.extend(stemmed(field, stem_field, &t.whole, s, w * STEM));
+                ways.extend(stemmed(field, &t.whole, s, w * STEM));
             }
         }
         self.highlight.exact.insert(t.whole.clone());
@@ -648,15 +644,15 @@ impl<'a> Planner<'a> {
             let mut stems: HashSet<String> = HashSet::new();
             for (field, term, d) in self.fuzzy(&t.whole, typos, &self.walked(fields))? {
                 let w = FUZZY[d.min(2) - 1];
-                for (f, _, fw) in self.also_in(fields, field) {
+                for (f, fw) in self.also_in(fields, field) {
                     ways.push(boosted(term_query(f, &term), fw * w));
                 }
                 // `colour` finds `color`, and through its stem also `colored`.
                 if analyzer::is_prose(&term) {
                     let s = analyzer::stem(&term);
                     if stems.insert(s.clone()) {
-                        for &(f, stem_field, fw) in fields {
-                            ways.extend(stemmed(f, stem_field, &term, &s, fw * STEM * w));
+                        for &(f, fw) in fields {
+                            ways.extend(stemmed(f, &term, &s, fw * STEM * w));
                         }
                     }
                     self.highlight.stem.insert(s);
@@ -666,7 +662,7 @@ impl<'a> Planner<'a> {
         }
         if !common && prefix && t.whole.chars().count() >= MIN_PREFIX {
             for (field, term) in self.prefixed(&t.whole, &self.walked(fields))? {
-                for (f, _, fw) in self.also_in(fields, field) {
+                for (f, fw) in self.also_in(fields, field) {
                     ways.push(boosted(term_query(f, &term), fw * PREFIX));
                 }
                 self.highlight.exact.insert(term);
@@ -676,7 +672,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Whether at least [`COMMON_WORD_DOCS`] documents have `word` in one of the fields.
-    fn common(&self, word: &str, fields: &[(Field, Field, f32)]) -> Result<bool> {
+    fn common(&self, word: &str, fields: &[(Field, f32)]) -> Result<bool> {
         let mut docs = 0;
         for field in self.walked(fields) {
             docs += self
@@ -691,7 +687,7 @@ impl<'a> Planner<'a> {
 
     /// The exact fields whose term dictionaries are walked for typos and prefixes: not the
     /// section when the chapter title is walked, since every section is a chapter title too.
-    fn walked(&self, fields: &[(Field, Field, f32)]) -> Vec<Field> {
+    fn walked(&self, fields: &[(Field, f32)]) -> Vec<Field> {
         let f = &self.idx.fields;
         let has_title = fields.iter().any(|x| x.0 == f.chapter_title);
         fields
@@ -703,7 +699,7 @@ impl<'a> Planner<'a> {
 
     /// The fields a term found in `field` is searched in: the chapter title stands for the
     /// section too when the section was not walked.
-    fn also_in(&self, fields: &[(Field, Field, f32)], field: Field) -> Vec<(Field, Field, f32)> {
+    fn also_in(&self, fields: &[(Field, f32)], field: Field) -> Vec<(Field, f32)> {
         let f = &self.idx.fields;
         let walked = self.walked(fields);
         fields
