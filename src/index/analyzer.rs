@@ -550,7 +550,8 @@ impl<T: Tokenizer> Tokenizer for StemsAlongsideWrapper<T> {
         StemsAlongsideStream {
             tail: self.inner.token_stream(text),
             cache: &mut self.cache,
-            stem: None,
+            stem: String::new(),
+            pending: false,
         }
     }
 }
@@ -559,17 +560,19 @@ impl<T: Tokenizer> Tokenizer for StemsAlongsideWrapper<T> {
 pub struct StemsAlongsideStream<'a, T> {
     tail: T,
     cache: &'a mut StemCache,
-    /// The marked stem to give next, at the current token's position.
-    stem: Option<String>,
+    /// The stem to give next, at the current token's position, when `pending`.
+    stem: String,
+    pending: bool,
 }
 
 impl<T: TokenStream> TokenStream for StemsAlongsideStream<'_, T> {
     fn advance(&mut self) -> bool {
-        if let Some(stem) = self.stem.take() {
+        if self.pending {
+            self.pending = false;
             let token = self.tail.token_mut();
             token.text.clear();
             token.text.push(STEM_MARK);
-            token.text.push_str(&stem);
+            token.text.push_str(&self.stem);
             return true;
         }
         if !self.tail.advance() {
@@ -585,7 +588,9 @@ impl<T: TokenStream> TokenStream for StemsAlongsideStream<'_, T> {
                 }
             };
             if *stemmed != token.text {
-                self.stem = Some(stemmed.clone());
+                self.stem.clear();
+                self.stem.push_str(stemmed);
+                self.pending = true;
             }
         }
         true
