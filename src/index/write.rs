@@ -85,6 +85,9 @@ fn content_hash(ep: &mut Episode) -> u64 {
     h.0.digest()
 }
 
+/// Bytes of indexing memory shared by the writer's threads when none is given.
+const WRITER_BUDGET: usize = 320_000_000;
+
 fn writer(
     dir: &Path,
     index: &Index,
@@ -94,11 +97,10 @@ fn writer(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let budget = if budget == 0 {
-        64_000_000 * threads
-    } else {
-        budget
-    };
+    // One budget for all indexing threads, large enough that a 100k-episode build flushes one
+    // segment per thread (64 to 120 MB of arena each) and so needs no merge afterwards; tantivy
+    // allocates the arena as it fills, so small updates do not pay for it.
+    let budget = if budget == 0 { WRITER_BUDGET } else { budget };
     let deadline = wait.map(|w| std::time::Instant::now() + w);
     let mut pause = std::time::Duration::from_millis(20);
     loop {
