@@ -783,17 +783,16 @@ pub fn generate(opts: &CorpusOptions) -> Corpus {
     corpus
 }
 
-/// One more episode for podcast 0, numbered after every generated one: the "add one" case.
-pub fn extra_episode(opts: &CorpusOptions) -> CorpusFile {
+/// The `n`th extra episode for podcast 0, numbered after every generated one: the "add one" case.
+pub fn extra_episode(opts: &CorpusOptions, n: usize) -> CorpusFile {
     let v = Vocab::new();
-    let mut rng = Rng(opts.seed ^ 0x00e7_7a00_0000_0001);
-    let e = gen_episode(&v, &mut rng, opts.episodes + 1_000_000);
-    let mut e = e;
+    let mut rng = Rng(opts.seed ^ 0x00e7_7a00_0000_0001 ^ ((n as u64) << 32));
+    let mut e = gen_episode(&v, &mut rng, opts.episodes + 1_000_000 + n);
     if e.chapters.is_empty() {
         e.chapters.push((0, "INTRO".into()));
     }
     CorpusFile {
-        path: PathBuf::from("p000/extra_episode.txt"),
+        path: PathBuf::from(format!("p000/extra_episode_{n}.txt")),
         text: layout_separated(std::slice::from_ref(&e), &mut rng),
     }
 }

@@ -123,6 +123,9 @@ fn dir_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+/// New episodes added one at a time (each its own `podseek index` run) for the "add one" row.
+const ADDS: usize = 5;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
@@ -367,20 +370,25 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
     if unchanged != r.indexed.0 || json_u64(&out, "added")? != 0 {
         bail!("re-indexing the unchanged corpus changed something: {out}");
     }
-    let extra = corpus::extra_episode(&opts);
-    let extra_path = corpus_dir.join(&extra.path);
-    std::fs::write(&extra_path, &extra.text)?;
-    let mut c = Command::new(&cfg.bin);
-    c.arg("--index")
-        .arg(&index_dir)
-        .args(["--json", "index"])
-        .arg(&extra_path);
-    let (took, out) = run(&mut c, &[0])?;
-    std::fs::remove_file(&extra_path)?;
-    r.add_one = took;
-    if json_u64(&out, "added")? != 1 {
-        bail!("adding one episode did not add one: {out}");
+    // One commit's time is mostly its fsyncs, which vary run to run: the median of several adds.
+    let mut adds = Vec::new();
+    for n in 0..ADDS {
+        let extra = corpus::extra_episode(&opts, n);
+        let extra_path = corpus_dir.join(&extra.path);
+        std::fs::write(&extra_path, &extra.text)?;
+        let mut c = Command::new(&cfg.bin);
+        c.arg("--index")
+            .arg(&index_dir)
+            .args(["--json", "index"])
+            .arg(&extra_path);
+        let (took, out) = run(&mut c, &[0])?;
+        std::fs::remove_file(&extra_path)?;
+        if json_u64(&out, "added")? != 1 {
+            bail!("adding one episode did not add one: {out}");
+        }
+        adds.push(took);
     }
+    r.add_one = median(adds);
     Ok(r)
 }
 
@@ -464,14 +472,22 @@ pub fn render(r: &SizeReport) -> String {
             Some(rg) => (
                 format!("rg {:.1}", ms(*rg)),
                 format!("{:.2} of rg", ms(*ours) / ms(*rg)),
-                ms(*ours) <= 10.0 && ms(*ours) * 2.0 <= ms(*rg),
+                verdict(ms(*ours) <= 10.0 && ms(*ours) * 2.0 <= ms(*rg)),
             ),
-            None => ("rg missing".into(), String::new(), ms(*ours) <= 10.0),
+            // Without ripgrep half the target cannot be checked: say so rather than "met".
+            None => (
+                "rg missing".into(),
+                String::new(),
+                if ms(*ours) <= 10.0 {
+                    "10 ms met, rg ratio unchecked"
+                } else {
+                    "MISSED"
+                },
+            ),
         };
         s.push_str(&format!(
-            "| whole `podseek search {q}` process ms (median) | {:.1} | {rg_ms} | {ratio} | ≤ 10 ms, ≤ 1/2 rg | {} |\n",
+            "| whole `podseek search {q}` process ms (median) | {:.1} | {rg_ms} | {ratio} | ≤ 10 ms, ≤ 1/2 rg | {ok} |\n",
             ms(*ours),
-            verdict(ok)
         ));
     }
     s.push_str(&format!(
@@ -480,7 +496,7 @@ pub fn render(r: &SizeReport) -> String {
         verdict(r.reindex.as_secs_f64() <= 1.5)
     ));
     s.push_str(&format!(
-        "| add one episode (`podseek index FILE`) ms | {:.0} | | | ≤ 300 ms | {} |\n",
+        "| add one episode (`podseek index FILE`, median of {ADDS}) ms | {:.0} | | | ≤ 300 ms | {} |\n",
         ms(r.add_one),
         verdict(ms(r.add_one) <= 300.0)
     ));
