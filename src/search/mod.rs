@@ -339,11 +339,8 @@ impl<'a> Renderer<'a> {
         }
         let mut key = String::new();
         let ff = self.searcher.segment_reader(addr.segment_ord).fast_fields();
-        if let Some(col) = ff.str("key")?
-            && let Some(ord) = col.term_ords(addr.doc_id).next()
-        {
-            col.ord_to_str(ord, &mut key)
-                .map_err(tantivy::TantivyError::from)?;
+        if let Some(col) = ff.str("key")? {
+            rank::read_key(&col, addr.doc_id, &mut key)?;
         }
         self.episode(&key)
     }

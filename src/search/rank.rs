@@ -3,7 +3,8 @@
 
 use crate::error::Result;
 use std::collections::HashMap;
-use tantivy::{DocAddress, Searcher, TantivyError};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, Searcher, TantivyError};
 
 /// Each further hit of an episode adds this fraction of the previous one's weight.
 pub const DAMPING: f32 = 0.5;
@@ -30,6 +31,15 @@ pub fn episode_score(scores: &[f32]) -> f32 {
     total
 }
 
+/// Writes document `doc`'s episode key, from its segment's `key` column, into `key` (left as it
+/// is when the document has none).
+pub(crate) fn read_key(col: &StrColumn, doc: DocId, key: &mut String) -> Result<()> {
+    if let Some(ord) = col.term_ords(doc).next() {
+        col.ord_to_str(ord, key).map_err(TantivyError::from)?;
+    }
+    Ok(())
+}
+
 /// Groups ranked hits by episode (read from the `key` fast field, not the stored documents).
 pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group>> {
     let mut columns = HashMap::new();
@@ -42,10 +52,8 @@ pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group
             e.insert(searcher.segment_reader(seg).fast_fields().str("key")?);
         }
         key.clear();
-        if let Some(Some(col)) = columns.get(&seg)
-            && let Some(ord) = col.term_ords(addr.doc_id).next()
-        {
-            col.ord_to_str(ord, &mut key).map_err(TantivyError::from)?;
+        if let Some(Some(col)) = columns.get(&seg) {
+            read_key(col, addr.doc_id, &mut key)?;
         }
         match at.get(&key) {
             Some(&g) => groups[g].members.push(i),
