@@ -149,6 +149,16 @@ fn run(cmd: &mut Command, ok: &[i32]) -> Result<(Duration, String)> {
     Ok((took, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
+/// `podseek --index INDEX --json index PATH`: its wall time and its JSON summary.
+fn index_into(cfg: &Config, index: &Path, path: &Path) -> Result<(Duration, String)> {
+    let mut c = Command::new(&cfg.bin);
+    c.arg("--index")
+        .arg(index)
+        .args(["--json", "index"])
+        .arg(path);
+    run(&mut c, &[0])
+}
+
 fn json_u64(doc: &str, key: &str) -> Result<u64> {
     let v: serde_json::Value = serde_json::from_str(doc).context("index --json output")?;
     v[key]
@@ -359,12 +369,7 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
     }
 
     eprintln!("[{episodes}] re-index unchanged, add one");
-    let mut c = Command::new(&cfg.bin);
-    c.arg("--index")
-        .arg(&index_dir)
-        .args(["--json", "index"])
-        .arg(&corpus_dir);
-    let (took, out) = run(&mut c, &[0])?;
+    let (took, out) = index_into(cfg, &index_dir, &corpus_dir)?;
     r.reindex = took;
     let unchanged = json_u64(&out, "unchanged")?;
     if unchanged != r.indexed.0 || json_u64(&out, "added")? != 0 {
@@ -376,12 +381,7 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
         let extra = corpus::extra_episode(&opts, n);
         let extra_path = corpus_dir.join(&extra.path);
         std::fs::write(&extra_path, &extra.text)?;
-        let mut c = Command::new(&cfg.bin);
-        c.arg("--index")
-            .arg(&index_dir)
-            .args(["--json", "index"])
-            .arg(&extra_path);
-        let (took, out) = run(&mut c, &[0])?;
+        let (took, out) = index_into(cfg, &index_dir, &extra_path)?;
         std::fs::remove_file(&extra_path)?;
         if json_u64(&out, "added")? != 1 {
             bail!("adding one episode did not add one: {out}");
