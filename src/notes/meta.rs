@@ -7,8 +7,6 @@ static EPISODE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,6})\s*(?:[:\-–—|.]\s*(.*))?$")
         .expect("valid regex")
 });
-static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*-{4,}\s*$").expect("valid regex"));
 static CLOCK_LENGTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$").expect("valid regex"));
 static WORD_LENGTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -32,15 +30,27 @@ static PART_HEADING: LazyLock<Regex> =
 
 /// `Episode 21: A Garbage Episode` → (21, "A Garbage Episode").
 pub fn episode_title(line: &str) -> Option<(u32, String)> {
-    let c = EPISODE_TITLE.captures(line.trim())?;
+    let t = line.trim();
+    if !may_be_episode_title(t) {
+        return None;
+    }
+    let c = EPISODE_TITLE.captures(t)?;
     let number = c[1].parse().ok()?;
     let title = c.get(2).map_or("", |m| m.as_str()).trim().to_string();
     Some((number, title))
 }
 
+/// Whether a trimmed line starts like `EPISODE_TITLE` (`ep` after any `#`s): every line is
+/// checked, and most are done without running the regex.
+fn may_be_episode_title(t: &str) -> bool {
+    let head = t.trim_start_matches('#').trim_start().as_bytes();
+    head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case(b"ep"))
+}
+
 /// A `--------` line between episode blocks.
 pub fn is_separator(line: &str) -> bool {
-    SEPARATOR.is_match(line)
+    let t = line.trim();
+    t.len() >= 4 && t.bytes().all(|b| b == b'-')
 }
 
 /// A length alone on a line: `1:19:11`, `1h 31min`, `31min`.
@@ -107,9 +117,23 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
+/// Whether a trimmed line starts like `DATE_LINE` (a word of 3-9 letters, then a number):
+/// every line is checked, and most are done without running the regex.
+fn may_be_date_line(t: &str) -> bool {
+    let word = t.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = t[word..].strip_prefix('.').unwrap_or(&t[word..]);
+    (3..=9).contains(&word)
+        && rest.starts_with(char::is_whitespace)
+        && rest.trim_start().starts_with(|c: char| c.is_numeric())
+}
+
 /// A date line with an optional length: `Sep 3, 2024 • 1h 31min` → ("2024-09-03", Some(5460)).
 pub fn date_line(line: &str) -> Option<(String, Option<u64>)> {
-    let c = DATE_LINE.captures(line.trim())?;
+    let t = line.trim();
+    if !may_be_date_line(t) {
+        return None;
+    }
+    let c = DATE_LINE.captures(t)?;
     let m = month(&c[1])?;
     let day: u32 = c[2].parse().ok()?;
     let year: u32 = c[3].parse().ok()?;
@@ -230,6 +254,32 @@ pub fn truncate_words(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines near what the metadata regexes match, Unicode look-alikes included (the long s
+    /// and the Kelvin sign fold to ASCII letters; Arabic-Indic digits are `\d`).
+    fn line() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            r"\s?#{0,7}\s?[eE\u{212a}][pP]([iI][sS\u{17f}][oO]de|\.)?\s?#?[0-9٣]{1,3}\s?[-:.|–]?\s?[a-z]{0,4}",
+            r"\s?[A-Za-z\u{17f}]{2,10}\.?[ \u{a0}]{0,2}[0-9٣]{1,2},?\s[0-9]{4}( • [0-9]h)?",
+            r"[\s\u{a0}]{0,2}-{2,6}[\s\u{a0}]{0,2}[a-z]?",
+            r"[ \t#.:,|•–—0-9٣a-zA-Z\u{17f}\u{212a}-]{0,24}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quick_checks_never_skip_a_line_the_regex_matches(line in line()) {
+            let t = line.trim();
+            if !may_be_episode_title(t) {
+                proptest::prop_assert!(!EPISODE_TITLE.is_match(t));
+            }
+            if !may_be_date_line(t) {
+                proptest::prop_assert!(!DATE_LINE.is_match(t));
+            }
+            let separator = Regex::new(r"^\s*-{4,}\s*$").expect("valid regex");
+            proptest::prop_assert_eq!(is_separator(&line), separator.is_match(&line));
+        }
+    }
 
     #[test]
     fn titles() {

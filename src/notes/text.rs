@@ -33,16 +33,43 @@ fn fix(c: char) -> Fix {
     }
 }
 
+/// Whether any character of `text` is not kept as it is; ASCII is checked byte by byte.
+fn needs_fixing(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !matches!(b, b' '..=b'~' | b'\n') {
+                return true;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                return true;
+            };
+            if !matches!(fix(c), Fix::Keep) {
+                return true;
+            }
+            i += c.len_utf8();
+        }
+    }
+    false
+}
+
 /// Normalises encoding details: BOM, CRLF/CR line ends, tabs and odd spaces, invisible
 /// characters, and NFC composition. Borrows when the text needs none of it.
 pub fn clean(text: &str) -> Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Printable ASCII and newlines need nothing (ASCII is NFC): one pass over bytes, not chars.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) {
+        return Cow::Borrowed(text);
+    }
     let mut out: Cow<'_, str> = if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };
-    if out.chars().any(|c| !matches!(fix(c), Fix::Keep)) {
+    if needs_fixing(&out) {
         let mut s = String::with_capacity(out.len());
         for c in out.chars() {
             match fix(c) {
@@ -62,6 +89,20 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 
 /// Collapses runs of whitespace to one space and trims: for titles.
 pub fn squeeze(text: &str) -> String {
+    // Most titles are tidy already: ASCII with single spaces between words and none around.
+    let b = text.as_bytes();
+    let tidy = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && b.iter()
+            .all(|&c| c.is_ascii() && !(0x09..=0x0d).contains(&c));
+    if tidy {
+        return text.to_string();
+    }
+    squeeze_words(text)
+}
+
+fn squeeze_words(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !s.is_empty() {
@@ -343,6 +384,19 @@ pub fn html_to_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_with_the_general_ones(
+            text in "[ a-z\t\n\r\u{b}\u{7f}\u{a0}\u{2003}\u{200b}\u{feff}\u{301}éß\u{1}]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(squeeze(&text), squeeze_words(&text));
+            proptest::prop_assert_eq!(
+                needs_fixing(&text),
+                text.chars().any(|c| !matches!(fix(c), Fix::Keep))
+            );
+        }
+    }
 
     #[test]
     fn a_character_across_the_sniffing_limits_is_not_cut() {

@@ -37,7 +37,7 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `(h:mm:ss)` / `(hh:mm:ss)`: the only form that can start a chapter inside a run-together line.
 static PAREN_HMS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((\d{1,3}):(\d{2}):(\d{2})\)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"\(\d{1,3}:\d{2}:\d{2}\)").expect("valid regex"));
 
 /// A heading that introduces a chapter list, at the end of prose it was run into.
 static TRAILING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -123,10 +123,14 @@ fn tidy_title(rest: &str) -> String {
             break;
         }
     }
-    let t = VOICE_TAG.replace_all(t, |c: &regex::Captures<'_>| match c.get(1) {
-        Some(name) => format!("{}: ", name.as_str().trim()),
-        None => String::new(),
-    });
+    let t = if t.contains('<') {
+        VOICE_TAG.replace_all(t, |c: &regex::Captures<'_>| match c.get(1) {
+            Some(name) => format!("{}: ", name.as_str().trim()),
+            None => String::new(),
+        })
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    };
     let mut t = t.trim();
     for mark in ["**", "__"] {
         if let Some(inner) = t.strip_prefix(mark).and_then(|x| x.strip_suffix(mark)) {
@@ -147,6 +151,10 @@ fn tidy_title(rest: &str) -> String {
 ///
 /// Any other line yields no stamps: a time inside prose is no chapter.
 pub fn read_line(line: &str) -> LineStamps {
+    // Every time has a colon: most prose lines are done without running a regex.
+    if !line.contains(':') {
+        return LineStamps::default();
+    }
     if let Some(out) = run_together(line) {
         return out;
     }
@@ -154,7 +162,8 @@ pub fn read_line(line: &str) -> LineStamps {
 }
 
 fn run_together(line: &str) -> Option<LineStamps> {
-    let first = PAREN_HMS.find(line)?;
+    let mut found = PAREN_HMS.find_iter(line);
+    let first = found.next()?;
     let before = &line[..first.start()];
     let starts_line = before.trim().is_empty();
     let heading = TRAILING_HEADING.find(before);
@@ -168,17 +177,25 @@ fn run_together(line: &str) -> Option<LineStamps> {
         },
         ..LineStamps::default()
     };
-    let caps: Vec<_> = PAREN_HMS.captures_iter(line).collect();
-    for (i, c) in caps.iter().enumerate() {
-        let Some(whole) = c.get(0) else { continue };
-        let end = caps
-            .get(i + 1)
-            .and_then(|n| n.get(0))
-            .map_or(line.len(), |m| m.start());
-        let title = tidy_title(&line[whole.end()..end]);
-        match hms_to_seconds(num(&c[1]), num(&c[2]), num(&c[3])) {
+    // Match ranges only: captures cost an allocation per chapter of a long list.
+    let times: Vec<std::ops::Range<usize>> = std::iter::once(first)
+        .chain(found)
+        .map(|m| m.range())
+        .collect();
+    for (i, time) in times.iter().enumerate() {
+        let end = times.get(i + 1).map_or(line.len(), |n| n.start);
+        let title = tidy_title(&line[time.end..end]);
+        let written = &line[time.clone()];
+        // `(h:mm:ss)`: the regex guarantees three numbers between the parentheses.
+        let mut parts = written[1..written.len() - 1].split(':').map(num);
+        let (h, m, s) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
+        match hms_to_seconds(h, m, s) {
             Some(seconds) => out.stamps.push(Stamp { seconds, title }),
-            None => out.invalid.push(whole.as_str().to_string()),
+            None => out.invalid.push(written.to_string()),
         }
     }
     Some(out)
@@ -230,11 +247,21 @@ fn leading(line: &str) -> Option<LineStamps> {
     Some(out)
 }
 
+/// Whether a line may end like `TRAILING` (a time, maybe in brackets): the regex scans the
+/// whole line, and every line is checked.
+fn may_end_in_time(line: &str) -> bool {
+    let last = line.trim_end().chars().next_back();
+    last.is_some_and(|c| c == ')' || c == ']' || c.is_numeric()) && line.contains(':')
+}
+
 /// A chapter written with its time at the end of the line (`Title (12:34)`, `Title - 12:34`).
 ///
 /// Only a candidate: the parser keeps it when every line of its list has one and the times
 /// ascend. `Err` holds an invalid time as written.
 pub fn trailing(line: &str) -> Option<Result<Stamp, String>> {
+    if !may_end_in_time(line) {
+        return None;
+    }
     let c = TRAILING.captures(line)?;
     let token = c
         .name("par")
@@ -255,6 +282,25 @@ pub fn trailing(line: &str) -> Option<Result<Stamp, String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn quick_checks_never_skip_a_line_the_regex_matches(
+            line in proptest::prop_oneof![
+                r"[-*#\\\[(]{0,2}\s?[0-9٣]{1,2}:[0-9]{2}(:[0-9]{2})?[\])]?\s?[a-z ]{0,4}",
+                r"[a-z ]{1,6}(\s?\([0-9٣]{1,2}:[0-9]{2}\)|\s?\[[0-9]{1,2}:[0-9]{2}\]|\s[-–|]\s?[0-9]{1,2}:[0-9]{2})[\s\u{a0}]{0,2}",
+                r"[-–—|*_#•\\\[\]()a-zA-Z ٣0-9.,:]{0,24}",
+            ]
+        ) {
+            // read_line gives up on a line without a colon.
+            if !line.contains(':') {
+                proptest::prop_assert!(!PAREN_HMS.is_match(&line) && !LEADING.is_match(&line));
+            }
+            if !may_end_in_time(&line) {
+                proptest::prop_assert!(!TRAILING.is_match(&line));
+            }
+        }
+    }
 
     fn one(line: &str) -> (u64, String) {
         let r = read_line(line);
