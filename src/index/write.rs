@@ -60,29 +60,26 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// Feeds what is written to it into a hash.
-struct HashWriter(xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+/// The content hash: everything but where in the file the episode sits. It is the hash of the
+/// episode's JSON with `source` empty, taken from the JSON that is stored anyway, so an episode
+/// is serialised once: the source's key-value pair is hashed as `"source":""`.
+fn content_hash(json: &str, source: &str) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    // Every quote inside a JSON string is escaped, so `"source":` can only be the key (and
+    // no nested object has one).
+    let pair = format!(
+        "\"source\":{}",
+        serde_json::to_string(source).unwrap_or_default()
+    );
+    match json.find(&pair) {
+        Some(at) => {
+            h.update(&json.as_bytes()[..at]);
+            h.update(b"\"source\":\"\"");
+            h.update(&json.as_bytes()[at + pair.len()..]);
+        }
+        None => h.update(json.as_bytes()),
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The content hash: everything but where in the file the episode sits (the same value as
-/// hashing its JSON with `source` empty, computed without a copy or a buffer).
-fn content_hash(ep: &mut Episode) -> u64 {
-    let source = std::mem::take(&mut ep.source);
-    let mut h = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-    // Writing to a hash cannot fail, and an Episode always serializes.
-    let _ = serde_json::to_writer(&mut h, &*ep);
-    ep.source = source;
-    h.0.digest()
+    h.digest()
 }
 
 /// Bytes of indexing memory shared by the writer's threads when none is given.
@@ -293,10 +290,12 @@ fn existing(index: &Index) -> Result<ExistingMap> {
     Ok(out)
 }
 
-/// The documents of one episode: one for the episode, one per chapter.
+/// The documents of one episode: one for the episode (storing `json`, the episode serialised),
+/// one per chapter.
 fn documents(
     f: &Fields,
     ep: &Episode,
+    json: String,
     key: &str,
     file: &SourceFile,
     hash: u64,
@@ -319,10 +318,7 @@ fn documents(
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
     e.add_text(f.description, &ep.description);
     e.add_u64(f.start, 0);
-    e.add_text(
-        f.episode_json,
-        serde_json::to_string(ep).unwrap_or_default(),
-    );
+    e.add_text(f.episode_json, json);
     docs.push(e);
 
     for (i, c) in ep.chapters.iter().enumerate() {
@@ -528,8 +524,10 @@ impl Writer {
             let (fi, ei) = chosen[key];
             // Moved out: a large build need not hold every parsed episode and its documents
             // (queued for the indexing threads) at once.
-            let mut ep = std::mem::take(&mut loaded.files[fi].output.episodes[ei]);
-            let hash = content_hash(&mut ep);
+            let ep = std::mem::take(&mut loaded.files[fi].output.episodes[ei]);
+            // An Episode always serialises.
+            let json = serde_json::to_string(&ep).unwrap_or_default();
+            let hash = content_hash(&json, &ep.source);
             let ep = &ep;
             let file = &loaded.files[fi];
             match before.get(key) {
@@ -541,7 +539,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         w.delete_term(Term::from_field_text(f.key, key));
-                        add_episode(w, documents(f, ep, key, file, hash))?;
+                        add_episode(w, documents(f, ep, json, key, file, hash))?;
                         changed = true;
                     }
                 }
@@ -562,7 +560,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    add_episode(w, documents(f, ep, key, file, hash))?;
+                    add_episode(w, documents(f, ep, json, key, file, hash))?;
                     changed = true;
                 }
             }
@@ -699,4 +697,51 @@ pub fn update(
     let (summary, _) = w.commit(loaded, &Vanished::RereadFiles, progress)?;
     w.finish()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash as it was first defined (and is stored in existing indexes): the JSON of the
+    /// episode with `source` empty.
+    fn reference_hash(ep: &Episode) -> u64 {
+        let mut blank = ep.clone();
+        blank.source.clear();
+        hash_bytes(serde_json::to_string(&blank).unwrap_or_default().as_bytes())
+    }
+
+    #[test]
+    fn content_hash_is_the_json_hash_with_source_empty() {
+        let mut episodes = crate::load::bundled()
+            .files
+            .into_iter()
+            .flat_map(|f| f.output.episodes)
+            .collect::<Vec<_>>();
+        assert!(!episodes.is_empty());
+        // Text that looks like the source pair, in the fields before and after it.
+        let mut tricky = episodes[0].clone();
+        tricky.title = r#"A "source":"x" title"#.into();
+        tricky.description = r#"\"source\":\"notes.txt:3\" and "source":"#.into();
+        tricky.source = r#"weird "name".txt:7"#.into();
+        tricky.chapters[0].title = r#""source":"weird \"name\".txt:7""#.into();
+        episodes.push(tricky);
+        for ep in &episodes {
+            let json = serde_json::to_string(ep).unwrap_or_default();
+            assert_eq!(
+                content_hash(&json, &ep.source),
+                reference_hash(ep),
+                "{}",
+                ep.source
+            );
+            let mut moved = ep.clone();
+            moved.source = "elsewhere.txt:99".into();
+            let moved_json = serde_json::to_string(&moved).unwrap_or_default();
+            assert_eq!(
+                content_hash(&moved_json, &moved.source),
+                content_hash(&json, &ep.source),
+                "where an episode sits is not its content"
+            );
+        }
+    }
 }
