@@ -82,6 +82,11 @@ fn content_hash(json: &str, source: &str) -> u64 {
     h.digest()
 }
 
+/// zstd level of the document store, fixed when an index is created. Level 1 stores about 3%
+/// more than the default 3, and compresses in 40% fewer instructions (level 3 also clears
+/// its larger tables for every 32 KB block).
+const ZSTD_LEVEL: i32 = 1;
+
 /// Bytes of indexing memory shared by the writer's threads when none is given.
 const WRITER_BUDGET: usize = 320_000_000;
 
@@ -170,9 +175,9 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
     })?;
     // zstd packs the stored episodes (JSON, repetitive) about a third smaller than lz4.
     let settings = tantivy::IndexSettings {
-        docstore_compression: tantivy::store::Compressor::Zstd(
-            tantivy::store::ZstdCompressor::default(),
-        ),
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(ZSTD_LEVEL),
+        }),
         docstore_blocksize: 32 * 1024,
         ..tantivy::IndexSettings::default()
     };
