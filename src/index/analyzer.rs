@@ -47,20 +47,21 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '.' | '-' | '/' | '\'' | '’')
 }
 
-/// Byte ranges of the compounds in `text`: word characters joined by `.`, `-`, `/`, `'` or `::`.
-fn compounds(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the compounds in `text` (word characters joined by `.`, `-`, `/`, `'` or
+/// `::`), into `out`, which is cleared first.
+fn compounds_into(text: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     // Most titles are ASCII: walk bytes instead of collecting characters.
     if text.is_ascii() {
-        compounds_ascii(text.as_bytes())
+        compounds_ascii_into(text.as_bytes(), out);
     } else {
-        compounds_chars(text)
+        out.extend(compounds_chars(text));
     }
 }
 
-/// [`compounds`] of ASCII text.
-fn compounds_ascii(b: &[u8]) -> Vec<(usize, usize)> {
+/// [`compounds_into`] of ASCII text.
+fn compounds_ascii_into(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if !word(b[i]) {
@@ -87,10 +88,9 @@ fn compounds_ascii(b: &[u8]) -> Vec<(usize, usize)> {
         out.push((start, j));
         i = j;
     }
-    out
 }
 
-/// [`compounds`] of any text.
+/// [`compounds_into`] of any text.
 fn compounds_chars(text: &str) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
@@ -136,6 +136,18 @@ fn is_number(s: &str) -> bool {
 
 /// A word with nothing to split: letters only, in one case or capitalised (most prose).
 fn is_plain_word(s: &str) -> bool {
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return b.split_first().is_none_or(|(first, rest)| {
+            first.is_ascii_alphabetic()
+                && (rest.iter().all(u8::is_ascii_lowercase) || b.iter().all(u8::is_ascii_uppercase))
+        });
+    }
+    is_plain_word_chars(s)
+}
+
+/// [`is_plain_word`] of any text.
+fn is_plain_word_chars(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return true;
@@ -245,8 +257,9 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
 /// The text a compound is indexed under: `pep-768` and `utf-8` lose the hyphen between a letter
 /// and a digit, `’` becomes `'`.
 fn whole_text(s: &str) -> Cow<'_, str> {
-    // Most compounds are plain words: nothing to drop or replace.
-    if !s.contains(['-', '’']) {
+    // Most compounds are plain words: nothing to drop or replace. (A byte check: `’` is the
+    // only such character, and starts with 0xE2.)
+    if !s.bytes().any(|b| b == b'-' || b == 0xE2) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
@@ -274,6 +287,26 @@ fn apostrophes(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Where the splitter puts its tokens: a list of [`RawToken`]s, or the tokenizer's reused
+/// token buffer (which has no use for the flags).
+trait Sink<'a> {
+    /// Adds a token; gives its index.
+    fn push(&mut self, token: RawToken<'a>) -> usize;
+    /// Marks the token at `index` as a leaf.
+    fn set_leaf(&mut self, index: usize);
+}
+
+impl<'a> Sink<'a> for Vec<RawToken<'a>> {
+    fn push(&mut self, token: RawToken<'a>) -> usize {
+        Vec::push(self, token);
+        self.len() - 1
+    }
+
+    fn set_leaf(&mut self, index: usize) {
+        self[index].leaf = true;
+    }
+}
+
 /// Emits the parts of `text[a..b]` from `level` down; returns whether it was split at all.
 fn split_parts<'a>(
     text: &'a str,
@@ -281,7 +314,7 @@ fn split_parts<'a>(
     b: usize,
     level: Level,
     pos: &mut usize,
-    out: &mut Vec<RawToken<'a>>,
+    out: &mut impl Sink<'a>,
 ) -> bool {
     let mut level = Some(level);
     while let Some(l) = level {
@@ -289,8 +322,7 @@ fn split_parts<'a>(
         // `__init__` has one piece, smaller than itself: `init` is worth a token too.
         if ps.len() > 1 || ps.first().is_some_and(|&p| p != (a, b)) {
             for (pa, pb) in ps {
-                let at = out.len();
-                out.push(RawToken {
+                let at = out.push(RawToken {
                     start: pa,
                     end: pb,
                     text: apostrophes(&text[pa..pb]),
@@ -304,7 +336,7 @@ fn split_parts<'a>(
                     _ => false,
                 };
                 if !deeper {
-                    out[at].leaf = true;
+                    out.set_leaf(at);
                     *pos += 1;
                 }
             }
@@ -318,15 +350,17 @@ fn split_parts<'a>(
 /// Splits `text` into whole compounds and their parts, in order.
 pub fn split(text: &str) -> Vec<RawToken<'_>> {
     let mut out = Vec::new();
-    split_into(text, &mut out);
+    split_into(text, &mut Vec::new(), &mut out);
     out
 }
 
-fn split_into<'a>(text: &'a str, out: &mut Vec<RawToken<'a>>) {
+/// [`split`] into a sink; `spans` is scratch space for the compounds.
+fn split_into<'a>(text: &'a str, spans: &mut Vec<(usize, usize)>, out: &mut impl Sink<'a>) {
     let mut pos = 0;
     // The previous compound, when it can start a `PEP 768` join: (start, end, position).
     let mut joinable: Option<(usize, usize, usize)> = None;
-    for (a, b) in compounds(text) {
+    compounds_into(text, spans);
+    for &(a, b) in spans.iter() {
         let s = &text[a..b];
         if let Some((ja, jb, jpos)) = joinable.take() {
             let digits = s.len() <= JOIN_MAX_DIGITS && s.bytes().all(|c| c.is_ascii_digit());
@@ -342,8 +376,7 @@ fn split_into<'a>(text: &'a str, out: &mut Vec<RawToken<'a>>) {
                 });
             }
         }
-        let at = out.len();
-        out.push(RawToken {
+        let at = out.push(RawToken {
             start: a,
             end: b,
             text: whole_text(s),
@@ -357,20 +390,46 @@ fn split_into<'a>(text: &'a str, out: &mut Vec<RawToken<'a>>) {
             && !is_plain_word(s)
             && split_parts(text, a, b, Level::Joiner, &mut pos, out);
         if !was_split {
-            out[at].leaf = true;
+            out.set_leaf(at);
             pos += 1;
         }
-        let letters = s.chars().count();
-        if (2..=JOIN_MAX_LETTERS).contains(&letters) && s.chars().all(char::is_alphabetic) {
+        if is_join_word(s) {
             joinable = Some((a, b, start_pos));
         }
     }
 }
 
-/// The splitter as a tantivy tokenizer; its token buffer is reused from one text to the next.
+/// The splitter as a tantivy tokenizer; its buffers are reused from one text to the next.
 #[derive(Clone, Default)]
 pub struct CodeTokenizer {
     tokens: Vec<Token>,
+    spans: Vec<(usize, usize)>,
+}
+
+/// Writes tokens straight into the tokenizer's buffer, reusing its tokens' strings: no list of
+/// tokens and no allocation per token once the buffer has grown.
+struct TokenSink<'t> {
+    tokens: &'t mut Vec<Token>,
+    len: usize,
+}
+
+impl Sink<'_> for TokenSink<'_> {
+    fn push(&mut self, t: RawToken<'_>) -> usize {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let slot = &mut self.tokens[self.len];
+        slot.offset_from = t.start;
+        slot.offset_to = t.end;
+        slot.position = t.position;
+        slot.position_length = 1;
+        slot.text.clear();
+        slot.text.push_str(&t.text);
+        self.len += 1;
+        self.len - 1
+    }
+
+    fn set_leaf(&mut self, _: usize) {}
 }
 
 /// The tokens of one text.
@@ -383,22 +442,12 @@ impl Tokenizer for CodeTokenizer {
     type TokenStream<'a> = CodeTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CodeTokenStream<'a> {
-        let raw = split(text);
-        let n = raw.len();
-        // The tokens (and their strings' memory) of the last text are reused: no allocation per
-        // token once the buffer has grown.
-        for (k, t) in raw.into_iter().enumerate() {
-            if k == self.tokens.len() {
-                self.tokens.push(Token::default());
-            }
-            let slot = &mut self.tokens[k];
-            slot.offset_from = t.start;
-            slot.offset_to = t.end;
-            slot.position = t.position;
-            slot.position_length = 1;
-            slot.text.clear();
-            slot.text.push_str(&t.text);
-        }
+        let mut sink = TokenSink {
+            tokens: &mut self.tokens,
+            len: 0,
+        };
+        split_into(text, &mut self.spans, &mut sink);
+        let n = sink.len;
         CodeTokenStream {
             tokens: &mut self.tokens[..n],
             next: 0,
@@ -456,8 +505,32 @@ pub struct ProseOnlyStream<T> {
 
 /// Whether a (lowercased) token is a plain word that stemming makes sense for.
 pub fn is_prose(word: &str) -> bool {
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        return b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.iter().all(|&c| c.is_ascii_alphabetic() || c == b'\'');
+    }
+    is_prose_chars(word)
+}
+
+/// [`is_prose`] of any text.
+fn is_prose_chars(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_alphabetic)
         && word.chars().all(|c| c.is_alphabetic() || c == '\'')
+}
+
+/// A word of 2 to `JOIN_MAX_LETTERS` letters, which a number after it joins (`PEP 768`).
+fn is_join_word(s: &str) -> bool {
+    if s.is_ascii() {
+        return (2..=JOIN_MAX_LETTERS).contains(&s.len())
+            && s.bytes().all(|c| c.is_ascii_alphabetic());
+    }
+    is_join_word_chars(s)
+}
+
+/// [`is_join_word`] of any text.
+fn is_join_word_chars(s: &str) -> bool {
+    (2..=JOIN_MAX_LETTERS).contains(&s.chars().count()) && s.chars().all(char::is_alphabetic)
 }
 
 impl<T: TokenStream> TokenStream for ProseOnlyStream<T> {
@@ -719,7 +792,16 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn ascii_compounds_are_the_general_ones(text in "[a-zA-Z0-9_.:/' -]{0,40}") {
-            proptest::prop_assert_eq!(compounds_ascii(text.as_bytes()), compounds_chars(&text));
+            let mut ascii = Vec::new();
+            compounds_ascii_into(text.as_bytes(), &mut ascii);
+            proptest::prop_assert_eq!(ascii, compounds_chars(&text));
+        }
+
+        #[test]
+        fn ascii_word_checks_are_the_general_ones(word in "[a-zA-Z0-9_'’ÉéŁ-]{0,8}") {
+            proptest::prop_assert_eq!(is_plain_word(&word), is_plain_word_chars(&word));
+            proptest::prop_assert_eq!(is_prose(&word), is_prose_chars(&word));
+            proptest::prop_assert_eq!(is_join_word(&word), is_join_word_chars(&word));
         }
     }
 
@@ -741,6 +823,29 @@ mod tests {
             out.push((t.text.clone(), t.position));
         }
         out
+    }
+
+    #[test]
+    fn the_tokenizer_gives_what_split_gives_and_reuses_nothing_stale() {
+        let mut tokenizer = CodeTokenizer::default();
+        // A long text first, so the shorter ones after it run on a buffer with old tokens in it.
+        for text in [
+            "sys.remote_exec() and PyGC_Head in PEP 768, python3.14 __init__ ok",
+            "PEP 768",
+            "",
+            "Łukasz’s free-threading",
+        ] {
+            let mut stream = tokenizer.token_stream(text);
+            let mut got = Vec::new();
+            while let Some(t) = stream.next() {
+                got.push((t.offset_from, t.offset_to, t.position, t.text.clone()));
+            }
+            let want: Vec<_> = split(text)
+                .into_iter()
+                .map(|t| (t.start, t.end, t.position, t.text.into_owned()))
+                .collect();
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]
