@@ -138,6 +138,10 @@ fn head(text: &str, max: usize) -> &str {
 /// at least two HTML line tags outside Markdown code blocks (so a stray `<p>` in a code sample
 /// of Markdown notes does not turn the whole file into HTML).
 pub fn looks_like_html(text: &str) -> bool {
+    // Every tag starts with `<`: most notes are done in one byte search.
+    if !text.contains('<') {
+        return false;
+    }
     let start = text.trim_start();
     if start.starts_with('<') && ANY_MARKUP.is_match(head(start, 4096)) {
         return true;
