@@ -1,5 +1,5 @@
 //! Reads and parses show notes (no indexing) a few times, for profilers, and prints each
-//! round's time and throughput:
+//! round's time and what it read:
 //!
 //! `cargo run --release --example profile_parse -- PATH [ROUNDS]`
 //!

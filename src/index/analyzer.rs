@@ -257,8 +257,8 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
 /// The text a compound is indexed under: `pep-768` and `utf-8` lose the hyphen between a letter
 /// and a digit, `’` becomes `'`.
 fn whole_text(s: &str) -> Cow<'_, str> {
-    // Most compounds are plain words: nothing to drop or replace. (A byte check: `’` is the
-    // only such character, and starts with 0xE2.)
+    // Most compounds are plain words: nothing to drop or replace. Checked on bytes: `’`, the
+    // one non-ASCII character replaced, starts with the byte 0xE2 in UTF-8.
     if !s.bytes().any(|b| b == b'-' || b == 0xE2) {
         return Cow::Borrowed(s);
     }

@@ -300,7 +300,7 @@ fn existing(index: &Index) -> Result<ExistingMap> {
 fn documents(
     f: &Fields,
     ep: &Episode,
-    json: String,
+    json: &str,
     key: &str,
     file: &SourceFile,
     hash: u64,
@@ -544,7 +544,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         w.delete_term(Term::from_field_text(f.key, key));
-                        add_episode(w, documents(f, ep, json, key, file, hash))?;
+                        add_episode(w, documents(f, ep, &json, key, file, hash))?;
                         changed = true;
                     }
                 }
@@ -565,7 +565,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    add_episode(w, documents(f, ep, json, key, file, hash))?;
+                    add_episode(w, documents(f, ep, &json, key, file, hash))?;
                     changed = true;
                 }
             }
