@@ -1,7 +1,8 @@
 //! podseek against SQLite FTS5 (and ripgrep) on one generated corpus, in one run; prints one
 //! Markdown table per corpus size.
 //!
-//! `cargo bench --bench compare -- --episodes 10000,100000 [--seed 1] [--work DIR] [--runs 20]`
+//! `cargo bench --bench compare -- --episodes 10000,100000 [--seed 1] [--work DIR] [--runs 20]
+//! [--builds 3]`
 
 mod compare {
     pub mod run;
@@ -26,6 +27,7 @@ fn parse_args() -> Result<Config> {
         max_runs: 20,
         query_budget: Duration::from_secs(2),
         process_runs: 11,
+        builds: 3,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -41,6 +43,7 @@ fn parse_args() -> Result<Config> {
             "--seed" => cfg.seed = value()?.parse().context("--seed takes a number")?,
             "--work" => cfg.work = PathBuf::from(value()?),
             "--runs" => cfg.max_runs = value()?.parse().context("--runs takes a number")?,
+            "--builds" => cfg.builds = value()?.parse().context("--builds takes a number")?,
             "--bench" => {} // cargo bench passes it
             other => bail!("unknown argument {other:?}"),
         }

@@ -19,6 +19,7 @@ fn the_benchmark_runs_every_step_on_a_small_corpus() {
         max_runs: 2,
         query_budget: Duration::from_secs(1),
         process_runs: 1,
+        builds: 2,
     };
     let r = run::run_size(&cfg, 200).expect("benchmark ran");
     assert_eq!(r.episodes, 200);
@@ -52,9 +53,13 @@ fn the_benchmark_runs_every_step_on_a_small_corpus() {
         }
     }
     assert_eq!(r.process.len(), 3);
+    // Both engines built twice, alternating; the rows give a middle value and the spread.
+    assert_eq!(r.builds, 2);
+    assert!(r.build_range.0 <= r.build && r.build <= r.build_range.1);
+    assert!(r.fts_build_range.0 <= r.fts_build && r.fts_build <= r.fts_build_range.1);
     let table = run::render(&r);
     for row in [
-        "| build s",
+        "| build s, median of 2 alternating",
         "| index MB",
         "| query phrase",
         "| re-index",
