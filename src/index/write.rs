@@ -84,7 +84,7 @@ fn content_hash(json: &str, source: &str) -> u64 {
 
 /// zstd level of the document store, fixed when an index is created. Level 1 stores about 3%
 /// more than the default 3, and compresses in 40% fewer instructions (level 3 also clears
-/// its larger tables for every 32 KB block).
+/// its larger tables for every block).
 const ZSTD_LEVEL: i32 = 1;
 
 /// Bytes of indexing memory shared by the writer's threads when none is given.
@@ -178,7 +178,9 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(ZSTD_LEVEL),
         }),
-        docstore_blocksize: 32 * 1024,
+        // Every hit decompresses its episode's block: 16 KB blocks halve that for about 2% more
+        // index (a rare-word `search` process 7.9 -> 7.1 ms at 100k episodes).
+        docstore_blocksize: 16 * 1024,
         ..tantivy::IndexSettings::default()
     };
     let index = Index::builder()
