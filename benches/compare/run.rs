@@ -175,7 +175,14 @@ fn json_u64(doc: &str, key: &str) -> Result<u64> {
 }
 
 /// The podseek build as a child under `/usr/bin/time` (for its peak RSS) when there is one.
-fn podseek_build(cfg: &Config, corpus: &Path, index: &Path, r: &mut SizeReport) -> Result<()> {
+/// Records what was indexed and the index's size in `r`; gives the build's wall time and peak
+/// RSS in KB (one run of several, which the caller summarises).
+fn podseek_build(
+    cfg: &Config,
+    corpus: &Path,
+    index: &Path,
+    r: &mut SizeReport,
+) -> Result<(Duration, Option<u64>)> {
     let _ = std::fs::remove_dir_all(index);
     let time = Path::new("/usr/bin/time");
     let rss_file = index.with_extension("rss");
@@ -191,13 +198,12 @@ fn podseek_build(cfg: &Config, corpus: &Path, index: &Path, r: &mut SizeReport) 
         .args(["--json", "index", "--rebuild"])
         .arg(corpus);
     let (took, out) = run(&mut cmd, &[0])?;
-    r.build = took;
     r.indexed = (json_u64(&out, "episodes")?, json_u64(&out, "chapters")?);
     r.index_bytes = dir_bytes(index);
-    r.build_rss_kb = std::fs::read_to_string(&rss_file)
+    let rss_kb = std::fs::read_to_string(&rss_file)
         .ok()
         .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
-    Ok(())
+    Ok((took, rss_kb))
 }
 
 /// FTS5 with the settings a careful bulk load would use: one transaction, no journal.
@@ -309,9 +315,9 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
     let mut conn = None;
     for round in 1..=rounds {
         eprintln!("[{episodes}] podseek build {round}/{rounds}");
-        podseek_build(cfg, &corpus_dir, &index_dir, &mut r)?;
-        ours.push(r.build);
-        rss = rss.max(r.build_rss_kb);
+        let (took, rss_kb) = podseek_build(cfg, &corpus_dir, &index_dir, &mut r)?;
+        ours.push(took);
+        rss = rss.max(rss_kb);
 
         eprintln!("[{episodes}] FTS5 build {round}/{rounds}");
         let start = Instant::now();
