@@ -582,6 +582,129 @@ pub fn exact_with_stems() -> TextAnalyzer {
         .build()
 }
 
+/// [`exact_with_stems`] for fields whose consecutive values often repeat (a chapter's section
+/// is indexed on every chapter in it): a text equal to the previous one replays its tokens.
+pub fn exact_with_stems_repeated() -> TextAnalyzer {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StemsAlongside)
+        .filter(ReplayRepeats)
+        .build()
+}
+
+/// Gives the tokens of a text equal to the one before it from memory instead of analysing it
+/// again; every text costs a copy of its tokens.
+#[derive(Clone, Copy, Default)]
+pub struct ReplayRepeats;
+
+impl TokenFilter for ReplayRepeats {
+    type Tokenizer<T: Tokenizer> = ReplayWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> ReplayWrapper<T> {
+        ReplayWrapper {
+            inner,
+            last: None,
+            tokens: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+/// [`ReplayRepeats`] around a tokenizer.
+pub struct ReplayWrapper<T> {
+    inner: T,
+    /// The last text analysed; None before the first.
+    last: Option<String>,
+    /// Its tokens: the first `len` slots (the rest are kept for their allocations).
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl<T: Clone> Clone for ReplayWrapper<T> {
+    /// A clone starts with an empty memory (each indexing thread has its own).
+    fn clone(&self) -> Self {
+        ReplayWrapper {
+            inner: self.inner.clone(),
+            last: None,
+            tokens: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for ReplayWrapper<T> {
+    type TokenStream<'a> = ReplayStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
+        if self.last.as_deref() != Some(text) {
+            let mut len = 0;
+            let mut stream = self.inner.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                if len == self.tokens.len() {
+                    self.tokens.push(t.clone());
+                } else {
+                    let slot = &mut self.tokens[len];
+                    slot.offset_from = t.offset_from;
+                    slot.offset_to = t.offset_to;
+                    slot.position = t.position;
+                    slot.position_length = t.position_length;
+                    slot.text.clear();
+                    slot.text.push_str(&t.text);
+                }
+                len += 1;
+            }
+            self.len = len;
+            let last = self.last.get_or_insert_with(String::new);
+            last.clear();
+            last.push_str(text);
+        }
+        ReplayStream {
+            tokens: &mut self.tokens[..self.len],
+            next: 0,
+            none: Token::default(),
+        }
+    }
+}
+
+/// The token stream of [`ReplayWrapper`]: the remembered tokens, in order. Nothing after it
+/// changes tokens (it is the last filter, and tantivy's indexer only reads them), so a replay
+/// gives what the analysis gave.
+pub struct ReplayStream<'a> {
+    tokens: &'a mut [Token],
+    /// Index of the token after the current one.
+    next: usize,
+    /// The current token of a stream that has none yet.
+    none: Token,
+}
+
+impl TokenStream for ReplayStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        match self.next.checked_sub(1) {
+            Some(i) => &self.tokens[i],
+            None => &self.none,
+        }
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1) {
+            Some(i) => &mut self.tokens[i],
+            None => &mut self.none,
+        }
+    }
+}
+
 /// Adds, after each prose word that stemming changes, its marked stem at the same position.
 #[derive(Clone, Copy, Default)]
 pub struct StemsAlongside;
@@ -988,5 +1111,46 @@ mod tests {
         assert_eq!(joined("episode", "21"), None);
         assert_eq!(stem("collections"), "collect");
         assert_eq!(fold("Łukasz"), "lukasz");
+    }
+
+    fn all_tokens(a: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            let t = s.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn replaying_gives_what_analysing_gives() {
+        let mut plain = exact_with_stems();
+        let mut replaying = exact_with_stems_repeated();
+        // Repeats in a row, a shorter text after a longer one (slots left over), back to a
+        // text seen before but not last, an empty text, and a text of one word.
+        let texts = [
+            "PART 1: GARBAGE COLLECTION in collections",
+            "PART 1: GARBAGE COLLECTION in collections",
+            "PART 1: GARBAGE COLLECTION in collections",
+            "sys.remote_exec()",
+            "PART 1: GARBAGE COLLECTION in collections",
+            "",
+            "",
+            "Łukasz's PEP 768 and 3.14",
+            "Łukasz's PEP 768 and 3.14",
+            "threads",
+        ];
+        for text in texts {
+            assert_eq!(
+                all_tokens(&mut replaying, text),
+                all_tokens(&mut plain, text),
+                "{text:?}"
+            );
+        }
+        // A stream read before its first token gives an empty one, not a panic.
+        let mut r = exact_with_stems_repeated();
+        let s = r.token_stream("threads");
+        assert_eq!(s.token().text, "");
     }
 }

@@ -78,8 +78,11 @@ fn check_version(dir: &Path, index: &Index) -> Result<()> {
         .and_then(|p| serde_json::from_str::<Payload>(p).ok())
         .map(|p| p.podseek_schema);
     let ok = match found {
-        Some(v) => v == SCHEMA_VERSION && index.schema() == schema::build(),
-        None => index.schema() == schema::build(),
+        Some(v) => {
+            (schema::OLDEST_READABLE_VERSION..=SCHEMA_VERSION).contains(&v)
+                && schema::readable(&index.schema())
+        }
+        None => schema::readable(&index.schema()),
     };
     if ok {
         return Ok(());

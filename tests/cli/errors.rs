@@ -58,6 +58,34 @@ fn index_of_another_schema_version_asks_for_rebuild() {
 }
 
 #[test]
+fn index_of_schema_version_4_is_read_and_updated() {
+    let env = Env::new();
+    let notes = env.copy_seeds();
+    let notes = notes.to_str().expect("utf-8 path");
+    env.cmd(&["index", notes, "-q"]).assert().success();
+    let query = ["search", "section:\"garbage collection\"", "--limit", "50"];
+    let before = env.json(&query, 0);
+    assert!(before["total"].as_u64().is_some_and(|n| n > 1), "{before}");
+    // What version 4 wrote: the same schema but for the section analyzer's name.
+    let meta = env.path().join("index/meta.json");
+    let text = std::fs::read_to_string(&meta).expect("meta");
+    let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
+    let old = text
+        .replace(&current, "podseek_schema\\\":4")
+        .replace("\"podseek_code_repeated\"", "\"podseek_code\"");
+    assert_eq!(old.matches("\"podseek_code\"").count(), 4, "{old}");
+    std::fs::write(&meta, old).expect("write");
+    assert_eq!(env.json(&query, 0), before);
+    // Updating it re-reads the files (their hashes include the version) and changes nothing.
+    let v = env.json(&["index", notes], 0);
+    assert_eq!(
+        (v["added"].as_u64(), v["updated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(env.json(&query, 0), before);
+}
+
+#[test]
 fn index_dir_that_is_a_file() {
     let env = Env::new();
     env.write("index", "not a directory");
