@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 mod dir;
+pub mod groups;
 pub mod schema;
 mod write;
 
@@ -252,20 +253,20 @@ impl PodIndex {
         Ok(None)
     }
 
-    /// A query term filter for a podcast name (case-blind).
+    /// The documents of a podcast's episodes (the name case-blind); each scores 1.
     pub fn podcast_filter(&self, podcast: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(
+        Box::new(groups::EpisodeGroups(Box::new(TermQuery::new(
             Term::from_field_text(self.fields.podcast, &podcast.to_lowercase()),
             IndexRecordOption::Basic,
-        ))
+        ))))
     }
 
-    /// A query term filter for an episode number.
+    /// The documents of the episodes with this number; each scores 1.
     pub fn number_filter(&self, number: u32) -> Box<dyn Query> {
-        Box::new(TermQuery::new(
+        Box::new(groups::EpisodeGroups(Box::new(TermQuery::new(
             Term::from_field_u64(self.fields.number, u64::from(number)),
             IndexRecordOption::Basic,
-        ))
+        ))))
     }
 
     /// The one episode with this number (and podcast); an error when none or several match.

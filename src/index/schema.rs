@@ -12,10 +12,13 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 
 /// Bumped whenever the schema or the analyzers change; an index of a version this build cannot
-/// read must be rebuilt. 5: sections analysed by [`TEXT_ANALYZER_REPEATED`].
+/// read must be rebuilt. 5: sections analysed by [`TEXT_ANALYZER_REPEATED`], chapter documents
+/// without the episode's key, kind, podcast and number (found through their episode, see
+/// [`super::groups`]), no `start` field.
 pub const SCHEMA_VERSION: u32 = 5;
-/// The oldest version this build reads (and updates): 4 differs only in the section analyzer's
-/// name, whose tokens are the same.
+/// The oldest version this build reads and updates: 4's section analyzer gives the same tokens,
+/// its unused `start` field is left empty, and what its chapter documents repeat of their
+/// episode is not needed.
 pub const OLDEST_READABLE_VERSION: u32 = 4;
 
 /// The analyzer of searchable text: words and marked stems.
@@ -26,17 +29,15 @@ pub const TEXT_ANALYZER_REPEATED: &str = "podseek_code_repeated";
 /// Lowercased whole values (podcast names), for exact but case-blind filters.
 pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 
-/// `kind` value of chapter documents.
-pub const KIND_CHAPTER: &str = "chapter";
 /// `kind` value of episode documents.
 pub const KIND_EPISODE: &str = "episode";
 
 /// Field handles, looked up once by name.
 #[derive(Debug, Clone)]
 pub struct Fields {
-    /// `chapter` or `episode`.
+    /// `episode` on episode documents (version 4 also put `chapter` on chapters).
     pub kind: Field,
-    /// The episode's identity (`Episode::key`), shared by its chapter documents.
+    /// The episode's identity (`Episode::key`), on episode documents.
     pub key: Field,
     /// Canonical path of the file the episode came from.
     pub source_file: Field,
@@ -47,9 +48,9 @@ pub struct Fields {
     /// Hash of the whole file the episode came from (episode documents): an unchanged file is
     /// not parsed again.
     pub file_hash: Field,
-    /// Podcast name, lowercased for filtering.
+    /// Podcast name, lowercased for filtering (episode documents).
     pub podcast: Field,
-    /// Episode number.
+    /// Episode number (episode documents).
     pub number: Field,
     /// Chapter title (chapter documents).
     pub chapter_title: Field,
@@ -60,8 +61,6 @@ pub struct Fields {
     pub episode_title: Field,
     /// Episode description (episode documents).
     pub description: Field,
-    /// Chapter start in seconds (0 for episode documents).
-    pub start: Field,
     /// The chapter's index in its episode's `chapters` (chapter documents): hits are rendered
     /// from the stored episode, so chapter documents store nothing.
     pub chapter: Field,
@@ -79,17 +78,15 @@ fn exact_options(analyzer: &str) -> TextOptions {
 
 /// Builds the schema.
 pub fn build() -> Schema {
-    build_with(TEXT_ANALYZER_REPEATED)
+    build_with(TEXT_ANALYZER_REPEATED, false)
 }
 
-/// Whether this build reads and writes an index of `schema`: this schema, or the same one with
-/// sections analysed by [`TEXT_ANALYZER`] (indexes made before the replaying analyzer: the
-/// tokens are the same).
+/// Whether this build reads and writes an index of `schema`: this one, or version 4's.
 pub fn readable(schema: &Schema) -> bool {
-    *schema == build() || *schema == build_with(TEXT_ANALYZER)
+    *schema == build() || *schema == build_with(TEXT_ANALYZER, true)
 }
 
-fn build_with(section_analyzer: &str) -> Schema {
+fn build_with(section_analyzer: &str, start: bool) -> Schema {
     let mut b = Schema::builder();
     // Fields only filtered on are never scored: no field norms (a byte per document each).
     let keyword = || {
@@ -122,7 +119,9 @@ fn build_with(section_analyzer: &str) -> Schema {
     b.add_text_field("section", exact_options(section_analyzer));
     b.add_text_field("episode_title", exact_options(TEXT_ANALYZER));
     b.add_text_field("description", exact_options(TEXT_ANALYZER));
-    b.add_u64_field("start", FAST);
+    if start {
+        b.add_u64_field("start", FAST);
+    }
     b.add_u64_field("chapter", FAST);
     b.add_text_field("episode_json", STORED);
     b.build()
@@ -145,7 +144,6 @@ impl Fields {
             section: f("section")?,
             episode_title: f("episode_title")?,
             description: f("description")?,
-            start: f("start")?,
             chapter: f("chapter")?,
             episode_json: f("episode_json")?,
         })
@@ -172,10 +170,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn indexes_from_before_the_replaying_analyzer_stay_readable() {
+    fn version_4_indexes_stay_readable() {
         assert!(readable(&build()));
-        assert!(readable(&build_with(TEXT_ANALYZER)));
-        assert!(!readable(&build_with(KEYWORD_ANALYZER)));
+        assert!(readable(&build_with(TEXT_ANALYZER, true)));
+        assert!(!readable(&build_with(TEXT_ANALYZER, false)));
+        assert!(!readable(&build_with(KEYWORD_ANALYZER, true)));
         assert!(!readable(&Schema::builder().build()));
     }
 }

@@ -11,7 +11,7 @@ pub mod snippet;
 pub mod synonyms;
 
 use crate::error::{Error, Result};
-use crate::index::PodIndex;
+use crate::index::{PodIndex, groups};
 use crate::model::{Chapter, Episode, format_hms};
 use plan::{Highlight, Plan, Planner};
 use snippet::Highlighter;
@@ -280,8 +280,8 @@ struct Renderer<'a> {
     episodes: HashMap<String, Episode>,
     /// Episodes decoded so far, by the address of their document.
     stored: HashMap<DocAddress, Episode>,
-    /// Per segment: the `chapter` and `hash` columns, opened once per search.
-    columns: HashMap<u32, (Column<u64>, Column<u64>)>,
+    /// Per segment: the `chapter` column, opened once per search.
+    columns: HashMap<u32, Column<u64>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -296,11 +296,11 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn columns(&mut self, segment: u32) -> Result<&(Column<u64>, Column<u64>)> {
+    /// The segment's `chapter` column: a chapter document's index in its episode.
+    fn chapters(&mut self, segment: u32) -> Result<&Column<u64>> {
         if !self.columns.contains_key(&segment) {
             let ff = self.searcher.segment_reader(segment).fast_fields();
-            let cols = (ff.u64("chapter")?, ff.u64("hash")?);
-            self.columns.insert(segment, cols);
+            self.columns.insert(segment, ff.u64("chapter")?);
         }
         Ok(&self.columns[&segment])
     }
@@ -318,20 +318,11 @@ impl<'a> Renderer<'a> {
 
     /// The episode of chapter `i` at `addr`: an episode's documents are written as one group,
     /// the episode first, so it sits `i + 1` documents before the chapter (merges keep the
-    /// order, and deletes take whole episodes). Checked, with the key's postings as fallback.
+    /// order, and deletes take whole episodes). Checked, with the key's postings as fallback
+    /// for chapters that carry their episode's key (version 4).
     fn episode_of(&mut self, addr: DocAddress, i: u64) -> Result<Episode> {
-        let (chapters, hashes) = self.columns(addr.segment_ord)?;
-        // The documents in between must be chapters 0, 1, … of one episode document.
-        let before = u32::try_from(i + 1)
-            .ok()
-            .and_then(|n| addr.doc_id.checked_sub(n))
-            .filter(|&d| {
-                hashes.first(d).is_some()
-                    && (d + 1..addr.doc_id)
-                        .zip(0u64..)
-                        .all(|(doc, k)| chapters.first(doc) == Some(k))
-            });
-        if let Some(doc_id) = before {
+        let chapters = self.chapters(addr.segment_ord)?;
+        if let Some(doc_id) = groups::episode_doc(chapters, addr.doc_id) {
             let ep = self.stored(DocAddress::new(addr.segment_ord, doc_id))?;
             if usize::try_from(i).is_ok_and(|i| i < ep.chapters.len()) {
                 return Ok(ep);
@@ -383,7 +374,7 @@ impl<'a> Renderer<'a> {
 
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
         // Chapter documents store nothing: their episode's stored JSON has the chapter.
-        let chapter_index = self.columns(addr.segment_ord)?.0.first(addr.doc_id);
+        let chapter_index = self.chapters(addr.segment_ord)?.first(addr.doc_id);
         let (ep, chapter) = match chapter_index {
             Some(i) => {
                 let ep = self.episode_of(addr, i)?;

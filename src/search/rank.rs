@@ -2,6 +2,7 @@
 //! sum of the others, so one strong chapter beats many weak mentions but breadth still counts.
 
 use crate::error::Result;
+use crate::index::groups;
 use std::collections::HashMap;
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Searcher, TantivyError};
@@ -40,7 +41,8 @@ pub(crate) fn read_key(col: &StrColumn, doc: DocId, key: &mut String) -> Result<
     Ok(())
 }
 
-/// Groups ranked hits by episode (read from the `key` fast field, not the stored documents).
+/// Groups ranked hits by episode (the `key` fast field of each hit's episode document, not the
+/// stored documents).
 pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group>> {
     let mut columns = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
@@ -49,11 +51,14 @@ pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group
     for (i, (_, addr)) in top.iter().enumerate() {
         let seg = addr.segment_ord;
         if let std::collections::hash_map::Entry::Vacant(e) = columns.entry(seg) {
-            e.insert(searcher.segment_reader(seg).fast_fields().str("key")?);
+            let ff = searcher.segment_reader(seg).fast_fields();
+            e.insert((ff.str("key")?, ff.u64("chapter")?));
         }
         key.clear();
-        if let Some(Some(col)) = columns.get(&seg) {
-            read_key(col, addr.doc_id, &mut key)?;
+        if let Some((Some(keys), chapters)) = columns.get(&seg) {
+            // A chapter's key is its episode document's (version 4 chapters also have their own).
+            let doc = groups::episode_doc(chapters, addr.doc_id).unwrap_or(addr.doc_id);
+            read_key(keys, doc, &mut key)?;
         }
         match at.get(&key) {
             Some(&g) => groups[g].members.push(i),

@@ -58,31 +58,90 @@ fn index_of_another_schema_version_asks_for_rebuild() {
 }
 
 #[test]
-fn index_of_schema_version_4_is_read_and_updated() {
+fn an_index_written_by_schema_version_4_is_read_and_updated() {
     let env = Env::new();
-    let notes = env.copy_seeds();
-    let notes = notes.to_str().expect("utf-8 path");
-    env.cmd(&["index", notes, "-q"]).assert().success();
-    let query = ["search", "section:\"garbage collection\"", "--limit", "50"];
+    // Written by podseek 353afaf (schema 4) from the two seeds: its chapter documents repeat
+    // their episode's key, kind, podcast and number, and its sections name the old analyzer.
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/data/index-v4");
+    let index = env.path().join("index");
+    std::fs::create_dir_all(&index).expect("mkdir");
+    for entry in std::fs::read_dir(&data).expect("v4 index") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, index.join(path.file_name().expect("name"))).expect("copy");
+    }
+    let hits = |v: &serde_json::Value| -> Vec<(u64, String, u64)> {
+        let mut out: Vec<_> = v["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| {
+                let title = h["chapter_title"].as_str().unwrap_or("").to_string();
+                (
+                    h["episode"].as_u64().unwrap_or(0),
+                    title,
+                    h["start_seconds"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let query = ["search", "garbage collection", "--limit", "50"];
     let before = env.json(&query, 0);
-    assert!(before["total"].as_u64().is_some_and(|n| n > 1), "{before}");
-    // What version 4 wrote: the same schema but for the section analyzer's name.
-    let meta = env.path().join("index/meta.json");
-    let text = std::fs::read_to_string(&meta).expect("meta");
-    let current = format!("podseek_schema\\\":{}", podseek::index::SCHEMA_VERSION);
-    let old = text
-        .replace(&current, "podseek_schema\\\":4")
-        .replace("\"podseek_code_repeated\"", "\"podseek_code\"");
-    assert_eq!(old.matches("\"podseek_code\"").count(), 4, "{old}");
-    std::fs::write(&meta, old).expect("write");
-    assert_eq!(env.json(&query, 0), before);
-    // Updating it re-reads the files (their hashes include the version) and changes nothing.
-    let v = env.json(&["index", notes], 0);
+    assert_eq!(before["total"], 18, "{before}");
+    assert_eq!(before["hits"][0]["episode"], 21);
     assert_eq!(
-        (v["added"].as_u64(), v["updated"].as_u64()),
-        (Some(0), Some(0))
+        before["hits"][0]["chapter_title"],
+        "PART 1: GARBAGE COLLECTION"
     );
-    assert_eq!(env.json(&query, 0), before);
+
+    // Filters and grouping find a chapter's episode by position, also in version 4's layout.
+    let filtered = env.json(
+        &["search", "reference", "--episode", "21", "--limit", "50"],
+        0,
+    );
+    let total = filtered["total"].clone();
+    let filtered = filtered["hits"].as_array().expect("hits").clone();
+    assert!(filtered.iter().all(|h| h["episode"] == 21), "{filtered:?}");
+    assert!(
+        filtered
+            .iter()
+            .filter(|h| h["chapter_title"].is_string())
+            .count()
+            >= 3
+    );
+    let grouped = env.json(&["search", "garbage collection", "--by-episode"], 0);
+    assert_eq!(grouped["episodes"][0]["episode"], 21);
+    assert!(
+        grouped["episodes"][0]["hits"]
+            .as_array()
+            .expect("hits")
+            .len()
+            >= 3
+    );
+
+    // The same seeds at another path: every episode moves, so each is deleted, its chapters
+    // with it, and written again in the new layout. Nothing is lost or left behind.
+    let notes = env.copy_seeds();
+    let v = env.json(&["index", notes.to_str().expect("utf-8 path")], 0);
+    assert_eq!(
+        (&v["added"], &v["updated"], &v["unchanged"], &v["removed"]),
+        (&0.into(), &0.into(), &15.into(), &0.into()),
+        "{v}"
+    );
+    assert_eq!(
+        (&v["episodes"], &v["chapters"]),
+        (&15.into(), &308.into()),
+        "{v}"
+    );
+    let after = env.json(&query, 0);
+    assert_eq!(after["total"], before["total"]);
+    assert_eq!(hits(&after), hits(&before));
+    let refiltered = env.json(
+        &["search", "reference", "--episode", "21", "--limit", "50"],
+        0,
+    );
+    assert_eq!(refiltered["total"], total);
 }
 
 #[test]
