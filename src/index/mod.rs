@@ -3,6 +3,7 @@
 pub mod analyzer;
 mod dir;
 pub mod groups;
+mod queue;
 pub mod schema;
 mod write;
 

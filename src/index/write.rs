@@ -1,6 +1,7 @@
 //! Incremental indexing: new and changed episodes are (re)written, the rest skipped, in one commit.
 
 use super::groups::EpisodeGroups;
+use super::queue::{InFlight, Queued};
 use super::schema::{self, Fields, KIND_EPISODE};
 use super::{Payload, SCHEMA_VERSION, exists, open_error};
 use crate::error::{Error, Result};
@@ -96,7 +97,7 @@ fn writer(
     index: &Index,
     budget: usize,
     wait: Option<std::time::Duration>,
-) -> Result<IndexWriter> {
+) -> Result<IndexWriter<Queued>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
@@ -342,7 +343,7 @@ fn documents(
 }
 
 /// Deletes an episode's documents: its episode document and the chapters after it.
-fn delete_episode(w: &IndexWriter, f: &Fields, key: &str) -> Result<()> {
+fn delete_episode(w: &IndexWriter<Queued>, f: &Fields, key: &str) -> Result<()> {
     let by_key = TermQuery::new(Term::from_field_text(f.key, key), IndexRecordOption::Basic);
     w.delete_query(Box::new(EpisodeGroups(Box::new(by_key))))?;
     Ok(())
@@ -350,10 +351,19 @@ fn delete_episode(w: &IndexWriter, f: &Fields, key: &str) -> Result<()> {
 
 /// Adds an episode's documents as one group: tantivy gives a group consecutive document ids in
 /// one segment, so a chapter hit finds its episode document by position (merges keep the order).
-fn add_episode(w: &IndexWriter, docs: Vec<TantivyDocument>) -> Result<()> {
+/// Waits first while too many episodes are queued for the indexing threads.
+fn add_episode(
+    w: &IndexWriter<Queued>,
+    queue: &std::sync::Arc<InFlight>,
+    docs: Vec<TantivyDocument>,
+) -> Result<()> {
+    let docs = queue.admit(docs, QUEUE_PATIENCE);
     w.run(docs.into_iter().map(UserOperation::Add))?;
     Ok(())
 }
+
+/// How long a full indexing queue that does not move is waited on.
+const QUEUE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A reader with no file-watcher thread: a CLI run reads one commit and exits.
 fn manual_reader(index: &Index) -> Result<tantivy::IndexReader> {
@@ -427,7 +437,7 @@ pub struct Change {
 pub struct Writer {
     index: Index,
     fields: Fields,
-    w: IndexWriter,
+    w: IndexWriter<Queued>,
     created: bool,
     rebuild: bool,
     before: ExistingMap,
@@ -540,6 +550,7 @@ impl Writer {
 
         let total = order.len();
         let mut changed = false;
+        let queue = InFlight::new();
         for (done, key) in order.iter().enumerate() {
             let (fi, ei) = chosen[key];
             // Moved out: a large build need not hold every parsed episode and its documents
@@ -559,7 +570,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         delete_episode(w, f, key)?;
-                        add_episode(w, documents(f, ep, &json, key, file, hash))?;
+                        add_episode(w, &queue, documents(f, ep, &json, key, file, hash))?;
                         changed = true;
                     }
                 }
@@ -580,7 +591,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    add_episode(w, documents(f, ep, &json, key, file, hash))?;
+                    add_episode(w, &queue, documents(f, ep, &json, key, file, hash))?;
                     changed = true;
                 }
             }
