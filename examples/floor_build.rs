@@ -9,7 +9,7 @@
 //! positions, nothing stored, no fast fields. `podseek`: the same documents through podseek's
 //! analyzer (code-aware words and marked stems). Compare with `podseek index --rebuild PATH`
 //! minus `examples/profile_parse PATH`, and with FTS5's insert time in `cargo bench --bench compare`.
-use podseek::index::analyzer;
+use podseek::index::{WRITER_BUDGET, analyzer, indexing_threads};
 use podseek::{LoadOptions, load};
 use std::time::Instant;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
@@ -59,12 +59,10 @@ fn main() -> anyhow::Result<()> {
         index
             .tokenizers()
             .register("podseek_code", analyzer::exact_with_stems());
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
+        let threads = indexing_threads();
         let t = Instant::now();
-        // podseek's writer: the same threads and one shared 320 MB budget.
-        let mut w = index.writer_with_num_threads(threads, 320_000_000)?;
+        // podseek's writer: the same threads and one shared budget.
+        let mut w = index.writer_with_num_threads(threads, WRITER_BUDGET)?;
         for ep in &episodes {
             let mut d = TantivyDocument::default();
             d.add_text(text, &ep.title);

@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Tokens longer than this many bytes are dropped (base64 blobs, URLs gone wrong).
@@ -574,24 +574,22 @@ pub fn marked_stem(stem: &str) -> String {
 /// word whose stem differs from it, the marked stem. One pass gives both (phrases match words
 /// only; a stem at a word's position does not break them).
 pub fn exact_with_stems() -> TextAnalyzer {
+    with_stems().build()
+}
+
+/// The filters of [`exact_with_stems`], for analyzers that add one.
+fn with_stems() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(CodeTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StemsAlongside)
-        .build()
 }
 
 /// [`exact_with_stems`] for fields whose consecutive values often repeat (a chapter's section
 /// is indexed on every chapter in it): a text equal to the previous one replays its tokens.
 pub fn exact_with_stems_repeated() -> TextAnalyzer {
-    TextAnalyzer::builder(CodeTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StemsAlongside)
-        .filter(ReplayRepeats)
-        .build()
+    with_stems().filter(ReplayRepeats).build()
 }
 
 /// Gives the tokens of a text equal to the one before it from memory instead of analysing it
@@ -605,7 +603,7 @@ impl TokenFilter for ReplayRepeats {
     fn transform<T: Tokenizer>(self, inner: T) -> ReplayWrapper<T> {
         ReplayWrapper {
             inner,
-            last: None,
+            last: String::new(),
             tokens: Vec::new(),
             len: 0,
         }
@@ -615,8 +613,8 @@ impl TokenFilter for ReplayRepeats {
 /// [`ReplayRepeats`] around a tokenizer.
 pub struct ReplayWrapper<T> {
     inner: T,
-    /// The last text analysed; None before the first.
-    last: Option<String>,
+    /// The last text analysed (at first the empty text, which has no tokens).
+    last: String,
     /// Its tokens: the first `len` slots (the rest are kept for their allocations).
     tokens: Vec<Token>,
     len: usize,
@@ -627,7 +625,7 @@ impl<T: Clone> Clone for ReplayWrapper<T> {
     fn clone(&self) -> Self {
         ReplayWrapper {
             inner: self.inner.clone(),
-            last: None,
+            last: String::new(),
             tokens: Vec::new(),
             len: 0,
         }
@@ -638,7 +636,7 @@ impl<T: Tokenizer> Tokenizer for ReplayWrapper<T> {
     type TokenStream<'a> = ReplayStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
-        if self.last.as_deref() != Some(text) {
+        if self.last != text {
             let mut len = 0;
             let mut stream = self.inner.token_stream(text);
             while stream.advance() {
@@ -657,9 +655,8 @@ impl<T: Tokenizer> Tokenizer for ReplayWrapper<T> {
                 len += 1;
             }
             self.len = len;
-            let last = self.last.get_or_insert_with(String::new);
-            last.clear();
-            last.push_str(text);
+            self.last.clear();
+            self.last.push_str(text);
         }
         ReplayStream {
             tokens: &mut self.tokens[..self.len],
@@ -1148,6 +1145,13 @@ mod tests {
                 "{text:?}"
             );
         }
+        // A fresh analyzer's first text may be the empty one, and the next is analysed.
+        let mut fresh = exact_with_stems_repeated();
+        assert!(all_tokens(&mut fresh, "").is_empty());
+        assert_eq!(
+            all_tokens(&mut fresh, "threads"),
+            all_tokens(&mut plain, "threads")
+        );
         // A stream read before its first token gives an empty one, not a panic.
         let mut r = exact_with_stems_repeated();
         let s = r.token_stream("threads");

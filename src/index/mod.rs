@@ -9,8 +9,8 @@ mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use write::{
-    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, Writer, belongs_to, known_files,
-    update,
+    Change, ChangeKind, IndexOptions, IndexSummary, Vanished, WRITER_BUDGET, Writer, belongs_to,
+    indexing_threads, known_files, update,
 };
 
 use crate::error::{Error, Result};

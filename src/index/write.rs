@@ -90,7 +90,14 @@ fn content_hash(json: &str, source: &str) -> u64 {
 const ZSTD_LEVEL: i32 = 1;
 
 /// Bytes of indexing memory shared by the writer's threads when none is given.
-const WRITER_BUDGET: usize = 320_000_000;
+pub const WRITER_BUDGET: usize = 320_000_000;
+
+/// How many threads index: one per core, at most four.
+pub fn indexing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+}
 
 fn writer(
     dir: &Path,
@@ -98,9 +105,7 @@ fn writer(
     budget: usize,
     wait: Option<std::time::Duration>,
 ) -> Result<IndexWriter<Queued>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let threads = indexing_threads();
     // One budget for all indexing threads, large enough that a 100k-episode build flushes one
     // segment per thread (64 to 120 MB of arena each) and so needs no merge afterwards; tantivy
     // allocates the arena as it fills, so small updates do not pay for it.
