@@ -384,10 +384,11 @@ impl<'a> Planner<'a> {
             }
             self.flush(&mut run, &mut plan, &mut bonus_words)?;
             match &c.node {
-                Node::Episode(n) => plan
+                // `-episode:N` and `-podcast:NAME` are negatives like any other (below).
+                Node::Episode(n) if !c.negated => plan
                     .filters
                     .push(Box::new(BoostQuery::new(self.idx.number_filter(*n), 0.0))),
-                Node::Podcast(p) => plan
+                Node::Podcast(p) if !c.negated => plan
                     .filters
                     .push(Box::new(BoostQuery::new(self.idx.podcast_filter(p), 0.0))),
                 node if c.negated => {

@@ -608,6 +608,23 @@ fn field_prefixes_filter_and_unknown_ones_are_words() {
     let v = env.json(&["search", "podcast:core.py uvloop"], 0);
     assert_eq!(v["total"], 1, "{v}");
     env.json(&["search", "podcast:other uvloop"], 1);
+    // Negated filters exclude (they used to be applied as plain filters).
+    env.json(&["search", "uvloop -podcast:core.py"], 1);
+    assert_eq!(
+        env.json(&["search", "uvloop -podcast:other"], 0)["total"],
+        1
+    );
+    let all = env.json(&["search", "OUTRO", "--limit", "100"], 0);
+    let v = env.json(&["search", "OUTRO -episode:21", "--limit", "100"], 0);
+    assert_eq!(v["total"], all["total"].as_u64().unwrap_or(0) - 1, "{v}");
+    assert!(
+        v["hits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|h| h["episode"] != 21),
+        "{v}"
+    );
     let v = env.json(&["search", "title:parser", "--limit", "100"], 0);
     for h in v["hits"].as_array().into_iter().flatten() {
         let text = format!("{} {}", h["chapter_title"], h["episode_title"]).to_lowercase();
