@@ -225,7 +225,8 @@ pub struct IndexArgs {
 are left out (said on stderr). Words also match by stem, synonym (GC = garbage collection), with \
 typos (1 from 5 letters, 2 from 9), and the last word as a prefix, each ranked below the exact \
 word. Query syntax: \"a phrase\", -word or NOT word, a OR b, (grouping), episode:N, \
-podcast:NAME, title:word, and chapter_title:, section:, episode_title:, description:."
+podcast:NAME (podcast:\"Two Words\"), title:word, and chapter_title:, section:, episode_title:, \
+description:."
 )]
 pub struct SearchArgs {
     /// What to look for

@@ -122,7 +122,9 @@ fn lex(q: &str) -> (Vec<Tok>, bool) {
                     }
                     if c == ':' && matches!(chars.get(i + 1), Some('"' | '(')) {
                         let name: String = chars[start..i].iter().collect();
-                        if field(&name).is_some() {
+                        // `podcast:"Night Sky Notes"`: a name with spaces is quoted.
+                        let quoted_podcast = is_podcast(&name) && chars.get(i + 1) == Some(&'"');
+                        if field(&name).is_some() || quoted_podcast {
                             prefix = Some(name);
                             i += 1;
                             break;
@@ -154,6 +156,10 @@ fn lex(q: &str) -> (Vec<Tok>, bool) {
     }
     let ends_in_space = q.chars().last().is_none_or(char::is_whitespace);
     (out, !ends_in_space)
+}
+
+fn is_podcast(name: &str) -> bool {
+    name.eq_ignore_ascii_case("podcast")
 }
 
 fn field(name: &str) -> Option<&'static [&'static str]> {
@@ -256,6 +262,14 @@ impl Parser {
                 text,
                 scope: scope.clone(),
             }),
+            Tok::Field(name) if is_podcast(&name) => match self.peek() {
+                Some(Tok::Phrase(text)) => {
+                    let name = text.trim().to_string();
+                    self.at += 1;
+                    (!name.is_empty()).then_some(Node::Podcast(name))
+                }
+                _ => None,
+            },
             Tok::Field(name) => {
                 let fields = field(&name)?;
                 self.atom(&Scope::Only(fields))
@@ -404,6 +418,19 @@ mod tests {
             parse("episode:21 podcast:core.py")[1].node,
             Node::Podcast("core.py".into())
         );
+        // A podcast name with spaces is quoted; the rest of the query stays words.
+        let c = parse("podcast:\"Night Sky Notes\" andromeda");
+        assert_eq!(c[0].node, Node::Podcast("Night Sky Notes".into()));
+        assert_eq!(c[1].node, wl("andromeda"));
+        assert_eq!(
+            parse("-Podcast:\"Stack Frames\"")[0],
+            Clause {
+                negated: true,
+                node: Node::Podcast("Stack Frames".into())
+            }
+        );
+        // An empty quoted name filters nothing.
+        assert!(parse("podcast:\"\"").is_empty());
         assert!(matches!(
             &parse("title:garbage")[0].node,
             Node::Word { text, scope: Scope::Only(f), .. } if text == "garbage" && f.contains(&"episode_title")

@@ -601,6 +601,28 @@ fn questions_drop_the_words_that_match_nothing() {
 }
 
 #[test]
+fn a_podcast_name_with_spaces_is_quoted_after_podcast() {
+    let env = Env::new();
+    env.write("a/notes.txt", "Episode 1: Alpha\n(00:00:00) Hello world\n");
+    env.write("b/notes.txt", "Episode 1: Beta\n(00:02:00) Wide world\n");
+    for (dir, name) in [("a", "Alpha Show"), ("b", "Beta Show")] {
+        env.cmd(&["index", dir, "--podcast", name, "-q"])
+            .assert()
+            .success();
+    }
+    assert_eq!(env.json(&["search", "world"], 0)["total"], 2);
+    let v = env.json(&["search", "podcast:\"beta show\" world"], 0);
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["hits"][0]["podcast"], "Beta Show", "{v}");
+    assert_eq!(v["hits"][0]["start"], "00:02:00", "{v}");
+    let v = env.json(&["search", "world -podcast:\"Beta Show\""], 0);
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["hits"][0]["podcast"], "Alpha Show", "{v}");
+    // Before, the quoted name was searched as words, which this podcast lacks.
+    env.json(&["search", "podcast:\"Gamma Show\" world"], 1);
+}
+
+#[test]
 fn field_prefixes_filter_and_unknown_ones_are_words() {
     let env = Env::new();
     let v = env.json(&["search", "episode:21 OUTRO"], 0);
