@@ -9,6 +9,7 @@ pub mod query;
 pub mod rank;
 pub mod snippet;
 pub mod synonyms;
+mod union;
 
 use crate::error::{Error, Result};
 use crate::index::{PodIndex, groups};

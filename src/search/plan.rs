@@ -7,6 +7,7 @@
 use super::exclude::Forward;
 use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
+use super::union;
 use crate::error::Result;
 use crate::index::PodIndex;
 use crate::index::analyzer::{self, QueryTerm};
@@ -60,6 +61,11 @@ const PREFIX_SCAN: usize = 512;
 const COMMON_WORD_DOCS: u64 = 200;
 /// Most words a proximity phrase spans.
 const MAX_PROXIMITY_WORDS: usize = 8;
+/// A required unit with more than this many times the postings of the rarest required unit is
+/// only sought to that unit's candidates, so it runs as a seek union ([`union::sought`]). On
+/// the 100k bench corpus a seek union lost at 3x (`typing generics`) and won from 6.6x
+/// (`memory allocator`, `release plans`, `PEP 703`).
+const SEEK_RATIO: u64 = 4;
 
 /// Words people use to ask, dropped first when a question finds nothing.
 const STOP_WORDS: &[&str] = &[
@@ -143,6 +149,9 @@ pub struct Unit {
     pub query: Box<dyn Query>,
     /// Whether it is only a word people ask with (`what`, `about`).
     pub stop: bool,
+    /// The postings of its terms (the sum of their document frequencies), when the plan has
+    /// several units: which of them leads an intersection.
+    pub cost: u64,
 }
 
 /// A whole query, compiled.
@@ -156,6 +165,8 @@ pub struct Plan {
     pub filters: Vec<Box<dyn Query>>,
     /// Optional extra score for the words standing together.
     pub bonus: Option<Box<dyn Query>>,
+    /// The postings of the bonus's terms (see [`Unit::cost`]).
+    pub bonus_cost: u64,
     /// What to highlight.
     pub highlight: Highlight,
 }
@@ -163,11 +174,22 @@ pub struct Plan {
 impl Plan {
     /// The query requiring the units at `keep` (indices into `units`).
     pub fn query(&self, keep: &[usize]) -> Box<dyn Query> {
+        let rarest = keep.iter().map(|&i| self.units[i].cost).min().unwrap_or(0);
         let units = keep
             .iter()
-            .map(|&i| (Occur::Must, self.units[i].query.box_clone()))
+            .map(|&i| {
+                let u = &self.units[i];
+                let q = if keep.len() > 1 && u.cost > rarest.saturating_mul(SEEK_RATIO) {
+                    union::sought(&*u.query)
+                } else {
+                    u.query.box_clone()
+                };
+                (Occur::Must, q)
+            })
             .collect();
-        self.around(units)
+        // The bonus is only ever sought to the required units' matches.
+        let sought = keep.len() > 1 && self.bonus_cost > rarest.saturating_mul(SEEK_RATIO);
+        self.around(units, sought)
     }
 
     /// The query wanting any of the units at `keep`; documents with more of them score more.
@@ -177,11 +199,12 @@ impl Plan {
                 .map(|&i| (Occur::Should, self.units[i].query.box_clone()))
                 .collect(),
         );
-        self.around(vec![(Occur::Must, Box::new(any))])
+        self.around(vec![(Occur::Must, Box::new(any))], false)
     }
 
-    /// Adds the filters, negatives and the proximity bonus to the units' clauses.
-    fn around(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    /// Adds the filters, negatives and the proximity bonus (as a seek union when `sought`) to
+    /// the units' clauses.
+    fn around(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>, sought: bool) -> Box<dyn Query> {
         for f in &self.filters {
             clauses.push((Occur::Must, f.box_clone()));
         }
@@ -189,7 +212,12 @@ impl Plan {
             clauses.push((Occur::MustNot, Box::new(Forward(n.box_clone()))));
         }
         if let Some(b) = &self.bonus {
-            clauses.push((Occur::Should, b.box_clone()));
+            let b = if sought {
+                union::sought(&**b)
+            } else {
+                b.box_clone()
+            };
+            clauses.push((Occur::Should, b));
         }
         // A lone required unit is the query itself (same matches, same scores): tantivy runs a
         // top-level union of term queries with its term scorers inlined, where a union wrapped
@@ -199,6 +227,17 @@ impl Plan {
         }
         Box::new(BooleanQuery::new(clauses))
     }
+}
+
+/// How many postings the terms of `q` have in all.
+fn postings(searcher: &Searcher, q: &dyn Query) -> Result<u64> {
+    let mut terms = Vec::new();
+    q.query_terms(&mut |t, _| terms.push(t.clone()));
+    let mut n = 0u64;
+    for t in &terms {
+        n = n.saturating_add(searcher.doc_freq(t)?);
+    }
+    Ok(n)
 }
 
 /// Builds plans against one searcher.
@@ -410,12 +449,21 @@ impl<'a> Planner<'a> {
                             label: label(node),
                             query: q,
                             stop: false,
+                            cost: 0,
                         });
                     }
                 }
             }
         }
         self.flush(&mut run, &mut plan, &mut bonus_words)?;
+        if plan.units.len() > 1 {
+            for u in &mut plan.units {
+                u.cost = postings(self.searcher, &*u.query)?;
+            }
+            if let Some(b) = &plan.bonus {
+                plan.bonus_cost = postings(self.searcher, &**b)?;
+            }
+        }
         plan.highlight = self.highlight;
         Ok(plan)
     }
@@ -469,6 +517,7 @@ impl<'a> Planner<'a> {
                     label: words.join(" "),
                     query: any_of(ways),
                     stop: words.iter().all(|w| is_stop(w)),
+                    cost: 0,
                 });
                 i += n;
                 continue;
@@ -490,6 +539,7 @@ impl<'a> Planner<'a> {
                     label: words.join(" "),
                     query: any_of(ways),
                     stop: false,
+                    cost: 0,
                 });
                 i += 2;
                 continue;
@@ -500,6 +550,7 @@ impl<'a> Planner<'a> {
                 label: word.clone(),
                 query: q,
                 stop: is_stop(&t.whole),
+                cost: 0,
             });
             i += 1;
         }
@@ -870,6 +921,64 @@ fn label(node: &Node) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::{self, IndexOptions};
+    use crate::load::{self, LoadOptions};
+    use std::fmt::Write;
+
+    /// The required clauses of `q` that run as seek unions, by position.
+    fn sought_units(q: &dyn Query) -> Vec<bool> {
+        let b = q.downcast_ref::<BooleanQuery>().expect("a boolean query");
+        b.clauses()
+            .iter()
+            .filter(|(o, _)| *o == Occur::Must)
+            .map(|(_, c)| c.is::<union::AnyOf>())
+            .collect()
+    }
+
+    #[test]
+    fn a_unit_far_commoner_than_the_rarest_is_sought() -> anyhow::Result<()> {
+        // 40 chapters say `memory python`, 2 say `memory allocator`.
+        let mut notes = String::from("Episode 1: One\n");
+        for i in 0..42 {
+            let words = if i < 2 {
+                "memory allocator"
+            } else {
+                "memory python"
+            };
+            writeln!(notes, "({:02}:{:02}:00) {words} talk", i / 60, i % 60).ok();
+        }
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, notes)?;
+        let mut loaded = load::load(&[file], &LoadOptions::default())?;
+        let at = dir.path().join("index");
+        index::update(&at, &mut loaded, &IndexOptions::default(), &mut |_, _| {})?;
+        let idx = PodIndex::open(&at)?;
+        let searcher = idx.searcher();
+        let plan = |q: &str| {
+            let clauses = super::super::query::parse(q);
+            Planner::new(&idx, &searcher, &idx.synonyms).plan(&clauses, vec![])
+        };
+        let p = plan("memory allocator")?;
+        assert!(
+            p.units[0].cost > SEEK_RATIO * p.units[1].cost,
+            "{:?}",
+            p.units[0].cost
+        );
+        assert_eq!(sought_units(&*p.query(&[0, 1])), [true, false]);
+        // The bonus for the words together is sought too; alone, a unit is never sought.
+        let b = p.query(&[0, 1]);
+        let bonus = b
+            .downcast_ref::<BooleanQuery>()
+            .and_then(|b| b.clauses().iter().find(|(o, _)| *o == Occur::Should))
+            .map(|(_, q)| q.is::<union::AnyOf>());
+        assert_eq!(bonus, Some(true));
+        assert!(!p.query(&[0]).is::<union::AnyOf>());
+        // Units of about the same size are both left to tantivy's union.
+        let p = plan("memory python")?;
+        assert_eq!(sought_units(&*p.query(&[0, 1])), [false, false]);
+        Ok(())
+    }
 
     #[test]
     fn typo_rule_follows_meilisearch() {
