@@ -182,11 +182,12 @@ fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
     if total > 0 || all.len() < 2 {
         return Ok(found(total, top, &all));
     }
-    let counts: Vec<usize> = all
-        .iter()
-        .map(|&i| searcher.search(&*plan.query(&[i]), &Count))
-        .collect::<tantivy::Result<_>>()?;
-    let mut keep: Vec<usize> = all.iter().copied().filter(|&i| counts[i] > 0).collect();
+    let mut keep = Vec::new();
+    for &i in &all {
+        if matches_any(searcher, &*plan.query(&[i]))? {
+            keep.push(i);
+        }
+    }
     if keep.is_empty() {
         return Ok(found(0, vec![], &all));
     }
@@ -212,6 +213,26 @@ fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
         .filter(|&i| best.is_some_and(|a| matches(searcher, &*plan.units[i].query, a)))
         .collect();
     Ok(found(total, top, &in_best))
+}
+
+/// Whether `q` matches any live document: the first one settles it, where a count would
+/// visit them all (`gc` alone is a million documents at 100k episodes).
+fn matches_any(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
+    let weight = q.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    for seg in searcher.segment_readers() {
+        let mut scorer = weight.scorer(seg, 1.0)?;
+        let alive = seg.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// Whether `q` matches the document at `addr`.
