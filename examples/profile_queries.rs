@@ -1,9 +1,10 @@
 //! Runs the benchmark's query mix against an index in a loop, for profilers, and prints each
 //! query's mean time:
 //!
-//! `cargo run --release --example profile_queries -- INDEX_DIR [SECONDS] [KIND]`
+//! `cargo run --release --example profile_queries -- INDEX_DIR [SECONDS] [KIND | QUERY...]`
 //!
 //! e.g. `perf record -g target/release/examples/profile_queries target/bench-compare/100000/index 10 phrase`.
+//! Anything after SECONDS that is not a kind's name is a query of its own (`"PEP 703"`).
 use podseek::{PodIndex, SearchOptions, corpus, search};
 use std::time::{Duration, Instant};
 
@@ -17,30 +18,37 @@ fn main() -> anyhow::Result<()> {
         .next()
         .unwrap_or_else(|| "target/bench-compare/10000/index".into());
     let secs: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let kind = args.next();
+    let rest: Vec<String> = args.collect();
     let idx = PodIndex::open(std::path::Path::new(&dir))?;
     let opts = SearchOptions {
         limit: 10,
         episode: None,
         podcast: None,
     };
-    let mix: Vec<_> = corpus::query_mix()
-        .into_iter()
-        .filter(|q| kind.as_deref().is_none_or(|k| q.kind.name() == k))
-        .collect();
+    let all = corpus::query_mix();
+    let kinds: Vec<&str> = all.iter().map(|q| q.kind.name()).collect();
+    let mix: Vec<(String, String)> = match rest.as_slice() {
+        [] => all.iter().map(|q| (q.kind.name().into(), q.text.clone())).collect(),
+        [k] if kinds.contains(&k.as_str()) => all
+            .iter()
+            .filter(|q| q.kind.name() == k)
+            .map(|q| (k.clone(), q.text.clone()))
+            .collect(),
+        queries => queries.iter().map(|q| ("given".into(), q.clone())).collect(),
+    };
     let mut spent = vec![(Duration::ZERO, 0u32); mix.len()];
     let end = Instant::now() + Duration::from_secs(secs);
     while Instant::now() < end {
         for (q, s) in mix.iter().zip(&mut spent) {
             let t = Instant::now();
-            search::search(&idx, &q.text, &opts)?;
+            search::search(&idx, &q.1, &opts)?;
             s.0 += t.elapsed();
             s.1 += 1;
         }
     }
     for (q, (d, n)) in mix.iter().zip(spent) {
         let ms = d.as_secs_f64() * 1000.0 / f64::from(n.max(1));
-        println!("{ms:>9.3} ms  {:<10} {}", q.kind.name(), q.text);
+        println!("{ms:>9.3} ms  {:<10} {}", q.0, q.1);
     }
     Ok(())
 }
