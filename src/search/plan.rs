@@ -173,7 +173,8 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The query requiring the units at `keep` (indices into `units`).
+    /// The query requiring the units at `keep` (indices into `units`); a unit far commoner than
+    /// the rarest one (16x its postings), and then the bonus too, run as seek unions.
     pub fn query(&self, keep: &[usize]) -> Box<dyn Query> {
         let rarest = keep.iter().map(|&i| self.units[i].cost).min().unwrap_or(0);
         let units = keep
@@ -957,7 +958,7 @@ mod tests {
         let idx = PodIndex::open(&at)?;
         let searcher = idx.searcher();
         let plan = |q: &str| {
-            let clauses = super::super::query::parse(q);
+            let clauses = crate::search::query::parse(q);
             Planner::new(&idx, &searcher, &idx.synonyms).plan(&clauses, vec![])
         };
         let p = plan("memory allocator")?;
