@@ -1,8 +1,8 @@
 //! `podseek serve`: the search page and the JSON API over HTTP (axum on tokio).
 //!
 //! The server only reads: it never holds the index writer, so `podseek index` can run beside it,
-//! and each request first checks whether a newer commit landed (see [`state`]). Searches run on
-//! tokio's blocking pool; the connection loop in [`http`] bounds connections, header and request
+//! and each request first checks whether a newer commit landed (see `state.rs`). Searches run on
+//! tokio's blocking pool; the connection loop in `http.rs` bounds connections, header and request
 //! time, request sizes and concurrent requests.
 
 mod api;
