@@ -17,7 +17,11 @@ fn main() -> anyhow::Result<()> {
     let dir = args
         .next()
         .unwrap_or_else(|| "target/bench-compare/10000/index".into());
-    let secs: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let secs: f64 = args
+        .next()
+        .and_then(|s| s.parse().ok())
+        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+        .unwrap_or(5.0);
     let rest: Vec<String> = args.collect();
     let idx = PodIndex::open(std::path::Path::new(&dir))?;
     let opts = SearchOptions {
@@ -28,16 +32,22 @@ fn main() -> anyhow::Result<()> {
     let all = corpus::query_mix();
     let kinds: Vec<&str> = all.iter().map(|q| q.kind.name()).collect();
     let mix: Vec<(String, String)> = match rest.as_slice() {
-        [] => all.iter().map(|q| (q.kind.name().into(), q.text.clone())).collect(),
+        [] => all
+            .iter()
+            .map(|q| (q.kind.name().into(), q.text.clone()))
+            .collect(),
         [k] if kinds.contains(&k.as_str()) => all
             .iter()
             .filter(|q| q.kind.name() == k)
             .map(|q| (k.clone(), q.text.clone()))
             .collect(),
-        queries => queries.iter().map(|q| ("given".into(), q.clone())).collect(),
+        queries => queries
+            .iter()
+            .map(|q| ("given".into(), q.clone()))
+            .collect(),
     };
     let mut spent = vec![(Duration::ZERO, 0u32); mix.len()];
-    let end = Instant::now() + Duration::from_secs(secs);
+    let end = Instant::now() + Duration::from_secs_f64(secs);
     while Instant::now() < end {
         for (q, s) in mix.iter().zip(&mut spent) {
             let t = Instant::now();
