@@ -17,6 +17,7 @@ use crate::model::{Chapter, Episode, format_hms};
 use plan::{Highlight, Plan, Planner};
 use snippet::Highlighter;
 use std::collections::HashMap;
+use std::rc::Rc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
@@ -299,9 +300,10 @@ struct Renderer<'a> {
     idx: &'a PodIndex,
     searcher: &'a Searcher,
     highlighter: Highlighter,
-    episodes: HashMap<String, Episode>,
-    /// Episodes decoded so far, by the address of their document.
-    stored: HashMap<DocAddress, Episode>,
+    /// Episodes decoded so far, by key (version 4 chapters) and by their document's address:
+    /// shared, since a page of hits often holds several chapters of one episode.
+    episodes: HashMap<String, Rc<Episode>>,
+    stored: HashMap<DocAddress, Rc<Episode>>,
     /// Per segment: the `chapter` column, opened once per search.
     columns: HashMap<u32, Column<u64>>,
 }
@@ -328,13 +330,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// The episode stored at `addr`.
-    fn stored(&mut self, addr: DocAddress) -> Result<Episode> {
+    fn stored(&mut self, addr: DocAddress) -> Result<Rc<Episode>> {
         if let Some(e) = self.stored.get(&addr) {
-            return Ok(e.clone());
+            return Ok(Rc::clone(e));
         }
         let doc: TantivyDocument = self.searcher.doc(addr)?;
-        let ep = self.idx.episode_from_doc(&doc)?;
-        self.stored.insert(addr, ep.clone());
+        let ep = Rc::new(self.idx.episode_from_doc(&doc)?);
+        self.stored.insert(addr, Rc::clone(&ep));
         Ok(ep)
     }
 
@@ -342,7 +344,7 @@ impl<'a> Renderer<'a> {
     /// the episode first, so it sits `i + 1` documents before the chapter (merges keep the
     /// order, and deletes take whole episodes). Checked, with the key's postings as fallback
     /// for chapters that carry their episode's key (version 4).
-    fn episode_of(&mut self, addr: DocAddress, i: u64) -> Result<Episode> {
+    fn episode_of(&mut self, addr: DocAddress, i: u64) -> Result<Rc<Episode>> {
         let chapters = self.chapters(addr.segment_ord)?;
         if let Some(doc_id) = groups::episode_doc(chapters, addr.doc_id) {
             let ep = self.stored(DocAddress::new(addr.segment_ord, doc_id))?;
@@ -358,18 +360,19 @@ impl<'a> Renderer<'a> {
         self.episode(&key)
     }
 
-    fn episode(&mut self, key: &str) -> Result<Episode> {
+    fn episode(&mut self, key: &str) -> Result<Rc<Episode>> {
         if let Some(e) = self.episodes.get(key) {
-            return Ok(e.clone());
+            return Ok(Rc::clone(e));
         }
-        let ep = self
-            .idx
-            .episode_by_key(self.searcher, key)?
-            .ok_or_else(|| Error::BadIndex {
-                dir: self.idx.dir.clone(),
-                message: format!("a chapter refers to a missing episode {key:?}"),
-            })?;
-        self.episodes.insert(key.to_string(), ep.clone());
+        let ep = Rc::new(
+            self.idx
+                .episode_by_key(self.searcher, key)?
+                .ok_or_else(|| Error::BadIndex {
+                    dir: self.idx.dir.clone(),
+                    message: format!("a chapter refers to a missing episode {key:?}"),
+                })?,
+        );
+        self.episodes.insert(key.to_string(), Rc::clone(&ep));
         Ok(ep)
     }
 
