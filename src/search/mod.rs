@@ -271,9 +271,14 @@ fn find(
         .collect();
     let plan = Planner::new(idx, searcher, &idx.synonyms).plan(&clauses, filters)?;
     if plan.units.is_empty() {
+        // Filters alone list what they keep, in index order (an episode, then its chapters).
+        let (total, top) = match plan.query_unworded() {
+            Some(q) => top_docs(searcher, &*q, fetch.clamp(1, MAX_LIMIT))?,
+            None => (0, vec![]),
+        };
         return Ok(Found {
-            total: 0,
-            top: vec![],
+            total,
+            top,
             dropped: vec![],
             highlight: plan.highlight,
         });

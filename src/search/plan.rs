@@ -13,7 +13,7 @@ use crate::index::PodIndex;
 use crate::index::analyzer::{self, QueryTerm};
 use std::collections::{HashMap, HashSet};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -202,6 +202,16 @@ impl Plan {
                 .collect(),
         );
         self.around(vec![(Occur::Must, Box::new(any))], false)
+    }
+
+    /// Every document the filters keep and no negative takes, all scoring 0, for a query with
+    /// no words (`episode:21`, `podcast:"core.py" -gc`); `None` when it has nothing to select by.
+    pub fn query_unworded(&self) -> Option<Box<dyn Query>> {
+        if !self.units.is_empty() || (self.filters.is_empty() && self.negatives.is_empty()) {
+            return None;
+        }
+        let all = BoostQuery::new(Box::new(AllQuery), 0.0);
+        Some(self.around(vec![(Occur::Must, Box::new(all))], false))
     }
 
     /// Adds the filters, negatives and the proximity bonus (as a seek union when `sought`) to

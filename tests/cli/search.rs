@@ -623,6 +623,53 @@ fn a_podcast_name_with_spaces_is_quoted_after_podcast() {
 }
 
 #[test]
+fn filters_alone_list_what_they_keep_in_order() {
+    let env = Env::new();
+    let show = env.json(&["show", "21"], 0);
+    let chapters = show["chapters"].as_array().cloned().unwrap_or_default();
+    assert!(chapters.len() > 10, "{show}");
+    // The episode as a whole, then every chapter in order (it used to find nothing, exit 1).
+    let v = env.json(&["search", "episode:21", "--limit", "1000"], 0);
+    assert_eq!(v["total"], chapters.len() + 1, "{v}");
+    let hits = v["hits"].as_array().cloned().unwrap_or_default();
+    assert_eq!(hits[0]["chapter_title"], serde_json::Value::Null, "{v}");
+    for (h, c) in hits[1..].iter().zip(&chapters) {
+        assert_eq!(h["chapter_title"], c["title"], "{h}");
+        assert_eq!(h["start_seconds"], c["start_seconds"], "{h}");
+        assert_eq!(h["score"], 0.0, "{h}");
+    }
+    // Negatives take their matches out: `gc` (a part of PyGC_Head) and `garbage` (the
+    // episode's title, the PART 1 section).
+    let v = env.json(&["search", "episode:21 -gc -garbage", "--limit", "1000"], 0);
+    let kept = v["hits"].as_array().cloned().unwrap_or_default();
+    assert!(kept.len() > 5 && kept.len() < hits.len(), "{v}");
+    assert!(
+        kept.iter().all(|h| h["episode"] == 21
+            && h["chapter_title"] != serde_json::Value::Null
+            && !h["section"].to_string().contains("GARBAGE")
+            && h["chapter_title"] != "Solving reference cycles through PyGC_Head"),
+        "{v}"
+    );
+    // The same filter from the command line.
+    assert_eq!(
+        env.json(
+            &[
+                "search",
+                "-gc -garbage",
+                "--episode",
+                "21",
+                "--limit",
+                "1000"
+            ],
+            0
+        )["total"],
+        v["total"]
+    );
+    // Nothing to select by is still nothing.
+    env.json(&["search", "!!! ..."], 1);
+}
+
+#[test]
 fn field_prefixes_filter_and_unknown_ones_are_words() {
     let env = Env::new();
     let v = env.json(&["search", "episode:21 OUTRO"], 0);
