@@ -13,7 +13,12 @@ fn main() {
     let target = |key: &str| std::env::var(key).unwrap_or_default();
     let glibc_linux =
         target("CARGO_CFG_TARGET_OS") == "linux" && target("CARGO_CFG_TARGET_ENV") == "gnu";
-    if glibc_linux && std::env::var_os("PODSEEK_PIE").is_none_or(|v| v.is_empty() || v == "0") {
+    // A static build (`-C target-feature=+crt-static`) has no dynamic loader to spare.
+    let static_crt = target("CARGO_CFG_TARGET_FEATURE")
+        .split(',')
+        .any(|f| f == "crt-static");
+    let pie_asked = std::env::var_os("PODSEEK_PIE").is_some_and(|v| !v.is_empty() && v != "0");
+    if glibc_linux && !static_crt && !pie_asked {
         // Only the binaries: tests, examples and benches keep the toolchain's default.
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
