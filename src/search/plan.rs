@@ -451,6 +451,16 @@ impl<'a> Planner<'a> {
                 node if c.negated => {
                     let mut neg = std::mem::take(&mut self.highlight);
                     if let Some(q) = self.node(node)? {
+                        // Like a plain word, a negated one brings its synonyms: `-gc` also
+                        // takes out "garbage collection", which `gc` finds.
+                        let q = match node {
+                            Node::Word {
+                                text,
+                                scope: Scope::All,
+                                ..
+                            } => self.with_synonyms(q, text),
+                            _ => q,
+                        };
                         plan.negatives.push(q);
                     }
                     std::mem::swap(&mut neg, &mut self.highlight);
@@ -652,6 +662,23 @@ impl<'a> Planner<'a> {
             Node::Episode(n) => Some(self.idx.number_filter(*n)),
             Node::Podcast(p) => Some(self.idx.podcast_filter(p)),
         })
+    }
+
+    /// `q` (the word `text`) or any other term of a synonym group that `text` is whole.
+    fn with_synonyms(&mut self, q: Box<dyn Query>, text: &str) -> Box<dyn Query> {
+        let keys: Vec<String> = analyzer::query_terms(text).iter().map(match_key).collect();
+        let synonyms = self.synonyms;
+        match synonyms.longest_match(&keys) {
+            Some((n, alts)) if n == keys.len() => {
+                let all = self.all.clone();
+                let mut ways = vec![q];
+                for alt in alts {
+                    ways.push(self.alternative(&alt.terms, &all));
+                }
+                any_of(ways)
+            }
+            _ => q,
+        }
     }
 
     /// Another term of a synonym group, matched exactly (a phrase when it has several words).

@@ -670,6 +670,36 @@ fn filters_alone_list_what_they_keep_in_order() {
 }
 
 #[test]
+fn a_negated_word_takes_its_synonyms_out_too() {
+    let env = Env::new();
+    // `gc` finds "garbage collection"; `-gc` takes it out (it used to take out only `gc`,
+    // leaving the PART 1: GARBAGE COLLECTION chapters and the episode's own hit).
+    let v = env.json(&["search", "episode:21 -gc", "--limit", "1000"], 0);
+    let kept = v["hits"].as_array().cloned().unwrap_or_default();
+    assert!(kept.len() > 5, "{v}");
+    for h in &kept {
+        let text =
+            format!("{} {} {}", h["chapter_title"], h["section"], h["snippet"]).to_lowercase();
+        assert!(
+            !text.contains("garbage collection") && !text.contains("gc"),
+            "{h}"
+        );
+    }
+    // Quoted, a phrase is exact either way: `-"garbage collection"` leaves `gc` alone.
+    let v = env.json(
+        &["search", "gc -\"garbage collection\"", "--limit", "1000"],
+        0,
+    );
+    assert!(
+        v["hits"].as_array().into_iter().flatten().all(|h| {
+            let t = format!("{} {}", h["chapter_title"], h["section"]).to_lowercase();
+            !t.contains("garbage collection")
+        }),
+        "{v}"
+    );
+}
+
+#[test]
 fn field_prefixes_filter_and_unknown_ones_are_words() {
     let env = Env::new();
     let v = env.json(&["search", "episode:21 OUTRO"], 0);
