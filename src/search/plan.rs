@@ -664,7 +664,8 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// `q` (the word `text`) or any other term of a synonym group that `text` is whole.
+    /// `q` (what the word `text` finds) or, when `text` is a whole synonym key, any other term
+    /// of its groups.
     fn with_synonyms(&mut self, q: Box<dyn Query>, text: &str) -> Box<dyn Query> {
         let keys: Vec<String> = analyzer::query_terms(text).iter().map(match_key).collect();
         let synonyms = self.synonyms;
