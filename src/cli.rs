@@ -226,7 +226,8 @@ are left out (said on stderr). Words also match by stem, synonym (GC = garbage c
 typos (1 from 5 letters, 2 from 9), and the last word as a prefix, each ranked below the exact \
 word. Query syntax: \"a phrase\", -word or NOT word, a OR b, (grouping), episode:N, \
 podcast:NAME (podcast:\"Two Words\"), title:word, and chapter_title:, section:, episode_title:, \
-description:. A -word takes out its synonyms too (-gc: also \"garbage collection\"). Filters \
+description:. A word brings its synonyms under OR, in parentheses and after a field too, and a \
+-word takes them out (-gc: also \"garbage collection\"). Filters \
 and -words alone (episode:21, podcast:core.py -gc) list what they keep, in index order: each \
 episode, then its chapters."
 )]

@@ -451,16 +451,6 @@ impl<'a> Planner<'a> {
                 node if c.negated => {
                     let mut neg = std::mem::take(&mut self.highlight);
                     if let Some(q) = self.node(node)? {
-                        // Like a plain word, a negated one brings its synonyms: `-gc` also
-                        // takes out "garbage collection", which `gc` finds.
-                        let q = match node {
-                            Node::Word {
-                                text,
-                                scope: Scope::All,
-                                ..
-                            } => self.with_synonyms(q, text),
-                            _ => q,
-                        };
                         plan.negatives.push(q);
                     }
                     std::mem::swap(&mut neg, &mut self.highlight);
@@ -610,7 +600,9 @@ impl<'a> Planner<'a> {
                     .enumerate()
                     .map(|(i, t)| self.term(t, &fields, *last && i + 1 == n))
                     .collect::<Result<Vec<_>>>()?;
-                Some(all_of(qs))
+                // Like a plain word, one under `-`, OR, parentheses or a field brings its
+                // synonyms: `-gc` also takes out "garbage collection", `gc OR x` finds it.
+                Some(self.with_synonyms(all_of(qs), &terms, &fields))
             }
             Node::Phrase { text, scope } => {
                 let fields = self.fields(scope);
@@ -664,17 +656,21 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// `q` (what the word `text` finds) or, when `text` is a whole synonym key, any other term
-    /// of its groups.
-    fn with_synonyms(&mut self, q: Box<dyn Query>, text: &str) -> Box<dyn Query> {
-        let keys: Vec<String> = analyzer::query_terms(text).iter().map(match_key).collect();
+    /// `q` (what a word of `terms` finds) or, when `terms` are a whole synonym key, any other
+    /// term of its groups in `fields`.
+    fn with_synonyms(
+        &mut self,
+        q: Box<dyn Query>,
+        terms: &[QueryTerm],
+        fields: &[(Field, f32)],
+    ) -> Box<dyn Query> {
+        let keys: Vec<String> = terms.iter().map(match_key).collect();
         let synonyms = self.synonyms;
         match synonyms.longest_match(&keys) {
             Some((n, alts)) if n == keys.len() => {
-                let all = self.all.clone();
                 let mut ways = vec![q];
                 for alt in alts {
-                    ways.push(self.alternative(&alt.terms, &all));
+                    ways.push(self.alternative(&alt.terms, fields));
                 }
                 any_of(ways)
             }

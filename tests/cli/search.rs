@@ -700,6 +700,29 @@ fn a_negated_word_takes_its_synonyms_out_too() {
 }
 
 #[test]
+fn synonyms_hold_under_or_parentheses_and_fields() {
+    let env = Env::new();
+    let total = |q: &str| env.json(&["search", q, "--limit", "1000"], 0)["total"].clone();
+    let gc = total("gc");
+    let uvloop = total("uvloop");
+    assert!(gc.as_u64().unwrap_or(0) > 10, "{gc}");
+    // A word inside OR or parentheses finds what it finds alone (`gc OR uvloop` used to find
+    // only the hits spelling `gc`, not "garbage collection").
+    assert_eq!(
+        total("gc OR uvloop").as_u64(),
+        Some(gc.as_u64().unwrap_or(0) + uvloop.as_u64().unwrap_or(0))
+    );
+    assert_eq!(total("uvloop OR gc"), total("gc OR uvloop"));
+    assert_eq!(total("(gc)"), gc);
+    // Under a field prefix, the synonyms are looked for in that field.
+    let v = env.json(&["search", "title:gc", "--limit", "1000"], 0);
+    assert!(
+        titles(&v).contains(&"PART 1: GARBAGE COLLECTION".to_string()),
+        "{v}"
+    );
+}
+
+#[test]
 fn field_prefixes_filter_and_unknown_ones_are_words() {
     let env = Env::new();
     let v = env.json(&["search", "episode:21 OUTRO"], 0);
