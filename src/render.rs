@@ -137,13 +137,24 @@ pub fn search(out: &mut dyn Write, style: &Style, r: &SearchResult) -> io::Resul
         format!("no matches for {:?}", r.query)
     } else if shown < r.total {
         format!(
-            "{} matches, best {shown} shown (--limit to see more)",
-            r.total
+            "{} matches, {} {shown} shown (--limit to see more)",
+            r.total,
+            best_or_first(r.hits.iter().map(|h| h.score))
         )
     } else {
         format!("{} match{}", r.total, if r.total == 1 { "" } else { "es" })
     };
     writeln!(out, "{}", style.dim(&note))
+}
+
+/// "best" for ranked hits; "first" for a listing of filters alone, where every score is 0
+/// and the order is the index's.
+fn best_or_first(mut scores: impl Iterator<Item = f32>) -> &'static str {
+    if scores.any(|s| s > 0.0) {
+        "best"
+    } else {
+        "first"
+    }
 }
 
 /// A grouped search: episodes, each with its best chapters.
@@ -169,10 +180,13 @@ pub fn grouped(out: &mut dyn Write, style: &Style, r: &GroupedResult) -> io::Res
     let note = if r.total == 0 {
         format!("no matches for {:?}", r.query)
     } else {
+        let n = r.episodes.len();
         format!(
-            "{} matches; best {} episodes shown",
+            "{} match{}; {} {n} episode{} shown",
             r.total,
-            r.episodes.len()
+            if r.total == 1 { "" } else { "es" },
+            best_or_first(r.episodes.iter().map(|g| g.score)),
+            if n == 1 { "" } else { "s" },
         )
     };
     writeln!(out, "{}", style.dim(&note))

@@ -6,7 +6,7 @@
 //! on any machine; with `PODSEEK_REQUIRE_BROWSER=1` (set by `.ci/run`) a missing browser fails.
 
 use crate::http::{Response, Server, request};
-use crate::serve::{artifacts, episode, index_episodes};
+use crate::serve::{artifacts, episode, index_episodes, listing};
 use crate::util::Env;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -602,6 +602,22 @@ fn type_a_topic_click_a_time_hear_that_moment() {
         0
     );
     assert!(!s.alert_open());
+
+    // The script words a full page like the server: a listing of filters alone (index
+    // order, scores 0) shows the "first" episodes, a ranked search the "best".
+    index_episodes(&dir, listing(25), false);
+    s.goto(&format!("{base}/"));
+    s.wait("document.readyState === 'complete'", "the page to load");
+    s.type_into("#q", "podcast:\"Listing FM\"");
+    s.wait(
+        "document.getElementById('status')?.textContent === '50 matches; the first 20 episodes shown'",
+        "the script's summary of a listing",
+    );
+    s.type_into("#q", "quokka");
+    s.wait(
+        "document.getElementById('status')?.textContent === '25 matches; the best 20 episodes shown'",
+        "the script's summary of a ranked page",
+    );
 
     // Phone width: nothing wider than the screen.
     s.resize(390, 844);

@@ -667,6 +667,16 @@ fn filters_alone_list_what_they_keep_in_order() {
     );
     // Nothing to select by is still nothing.
     env.json(&["search", "!!! ..."], 1);
+    // The listing is in index order, and says so; a ranked search says "best".
+    let (code, out, _) = env.run(&["search", "episode:21"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("matches, first 10 shown"), "{out}");
+    let (code, out, _) = env.run(&["search", "episode:21", "--by-episode"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("30 matches; first 1 episode shown"), "{out}");
+    let (code, out, _) = env.run(&["search", "episode:21 collection"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("matches, best 10 shown"), "{out}");
 }
 
 #[test]

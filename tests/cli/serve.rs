@@ -391,6 +391,42 @@ fn the_server_renders_results_for_q_so_the_page_works_without_javascript() {
     assert!(r.body.contains(&said), "{}", r.body);
 }
 
+/// `n` one-chapter episodes of "Listing FM", each with a chapter about quokkas.
+pub fn listing(n: u32) -> Vec<Episode> {
+    (1..=n)
+        .map(|i| {
+            episode(
+                "Listing FM",
+                i,
+                &format!("Day {i}"),
+                &[(0, "Quokka talk")],
+                60,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_page_of_filters_alone_says_first_not_best() {
+    let env = Env::new();
+    let dir = env.path().join("index");
+    index_episodes(&dir, listing(25), false);
+    let server = Server::start(&env, Path::new("index"));
+    // A listing of filters alone is in index order (every score 0), not ranked.
+    let r = server.get("/?q=podcast%3A%22Listing+FM%22");
+    assert!(
+        r.body.contains("50 matches; the first 20 episodes shown"),
+        "{}",
+        r.body
+    );
+    let r = server.get("/?q=quokka");
+    assert!(
+        r.body.contains("25 matches; the best 20 episodes shown"),
+        "{}",
+        r.body
+    );
+}
+
 #[test]
 fn show_notes_and_queries_are_escaped_never_run() {
     let env = Env::new();

@@ -139,7 +139,9 @@
     if (doc.episodes.length < limit) {
       return matches + ' in ' + plural(doc.episodes.length, 'episode', 'episodes');
     }
-    return matches + '; the best ' + doc.episodes.length + ' episodes shown';
+    // Filters alone score every hit 0: their listing is in index order.
+    const which = doc.episodes.some((g) => g.score > 0) ? 'best' : 'first';
+    return matches + '; the ' + which + ' ' + doc.episodes.length + ' episodes shown';
   }
 
   function show(...nodes) {
