@@ -250,13 +250,22 @@ fn parse_text_using(
         message,
     };
     let mut uses = Vec::new();
+    let file_stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     let mut output = match Kind::of(path, &text) {
-        Kind::Notes => notes::parse_str(&text, display, opts),
+        Kind::Notes => notes::parse_str(
+            &text,
+            display,
+            &ParseOptions {
+                file_stem,
+                ..opts.clone()
+            },
+        ),
         Kind::Html => notes::parse_str(
             &text,
             display,
             &ParseOptions {
                 html: true,
+                file_stem,
                 ..opts.clone()
             },
         ),
@@ -396,6 +405,26 @@ fn has_notes_extension(path: &Path) -> bool {
             .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
+/// A repository's own documents (`README.md`, `LICENSE.txt`…): a folder walk skips them, as
+/// a cloned repository of show notes has them beside the notes. Named on their own, they are read.
+fn is_repository_document(path: &Path) -> bool {
+    const NAMES: &[&str] = &[
+        "README",
+        "LICENSE",
+        "LICENCE",
+        "COPYING",
+        "CHANGELOG",
+        "CHANGES",
+        "CONTRIBUTING",
+        "CODE_OF_CONDUCT",
+        "SECURITY",
+        "AUTHORS",
+    ];
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| NAMES.iter().any(|n| s.eq_ignore_ascii_case(n)))
+}
+
 /// Every show-notes file under the given paths: `(path, folder the walk started at)`.
 fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
     let mut files = Vec::new();
@@ -423,7 +452,10 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
                 };
                 Error::BadInput { path, message }
             })?;
-            if entry.file_type().is_file() && has_notes_extension(entry.path()) {
+            if entry.file_type().is_file()
+                && has_notes_extension(entry.path())
+                && !is_repository_document(entry.path())
+            {
                 files.push((entry.path().to_path_buf(), Some(p.clone())));
             }
         }

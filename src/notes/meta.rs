@@ -4,9 +4,23 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static EPISODE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,6})\s*(?:[:\-–—|.]\s*(.*))?$")
+    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*(?:[:\-–—|.]\s*(.*))?$")
         .expect("valid regex")
 });
+/// `# #484: Title`, `# 473: Title`: a number heading a top-level Markdown heading. Deeper
+/// headings (`## 1: ...`) and `#1: ...` outside a heading number items of one episode's notes.
+static NUMBERED_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^#\s+#?([0-9]{1,6})\s*[:\-–—|]\s*(\S.*)$").expect("valid regex"));
+/// A file named for its episode: `470-a-jolting-episode`, `463`, `practical-ai-98`, `PB 485`.
+static LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,6})(?:[-_ .]+(.*))?$").expect("valid regex"));
+static TRAILING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\p{L}][\p{L}\d_ -]*?[-_ ](?:ep|episode)?[-_ ]?([0-9]{1,6})$")
+        .expect("valid regex")
+});
+/// A date in a file name (`notes-2024-05-01`): its digits are no episode number.
+static DATE_IN_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{4}[-_]\d{2}").expect("valid regex"));
 static CLOCK_LENGTH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}):(\d{2})(?::(\d{2}))?$").expect("valid regex"));
 static WORD_LENGTH: LazyLock<Regex> = LazyLock::new(|| {
@@ -28,23 +42,92 @@ static NOISE: LazyLock<Regex> =
 static PART_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:PART|Part)\s+[0-9A-Za-z]+\s*:").expect("valid regex"));
 
-/// `Episode 21: A Garbage Episode` → (21, "A Garbage Episode").
+/// `Episode 21: A Garbage Episode` → (21, "A Garbage Episode"); also `# #484: All our tools`.
 pub fn episode_title(line: &str) -> Option<(u32, String)> {
     let t = line.trim();
     if !may_be_episode_title(t) {
         return None;
     }
-    let c = EPISODE_TITLE.captures(t)?;
+    let c = EPISODE_TITLE
+        .captures(t)
+        .or_else(|| NUMBERED_HEADING.captures(t))?;
     let number = c[1].parse().ok()?;
     let title = c.get(2).map_or("", |m| m.as_str()).trim().to_string();
     Some((number, title))
 }
 
-/// Whether a trimmed line starts like `EPISODE_TITLE` (`ep` after any `#`s): every line is
-/// checked, and most are done without running the regex.
+/// Whether a trimmed line starts like `EPISODE_TITLE` (`ep` after any `#`s) or like
+/// `NUMBERED_HEADING` (`#`, spaces, perhaps another `#`, a digit): every line is checked,
+/// and most are done without running a regex.
 fn may_be_episode_title(t: &str) -> bool {
     let head = t.trim_start_matches('#').trim_start().as_bytes();
-    head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case(b"ep"))
+    if head.get(..2).is_some_and(|h| h.eq_ignore_ascii_case(b"ep")) {
+        return true;
+    }
+    t.starts_with('#') && {
+        let rest = t[1..].trim_start();
+        let rest = rest.strip_prefix('#').unwrap_or(rest);
+        rest.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    }
+}
+
+/// An episode number (and a title, when words follow it) in a file's name without its
+/// extension: `470-a-jolting-episode` → (470, "A jolting episode"), `463` → (463, none),
+/// `practical-ai-98` → (98, none: the words before a number name the show). Dates, years
+/// (19xx, 20xx) and `part-2` are no episode numbers, nor is a hash-like run a title.
+pub fn name_number(name: &str) -> Option<(u32, Option<String>)> {
+    let name = name.trim();
+    if DATE_IN_NAME.is_match(name) {
+        return None;
+    }
+    let year = |d: &str| d.len() == 4 && (d.starts_with("19") || d.starts_with("20"));
+    if let Some(c) = LEADING_NUMBER.captures(name) {
+        if year(&c[1]) {
+            return None;
+        }
+        let number = c[1].parse().ok()?;
+        return match c.get(2).filter(|m| !m.as_str().is_empty()) {
+            None => Some((number, None)),
+            // `000_b1a4522b4a17a99e`: a scraper's page counter and hash, not an episode.
+            Some(rest) => slug_title(rest.as_str()).map(|t| (number, Some(t))),
+        };
+    }
+    let c = TRAILING_NUMBER.captures(name)?;
+    let digits = c.get(1)?;
+    // `interview-part-2`, `season-3`: the number of something else.
+    let before = name[..digits.start()]
+        .rsplit(['-', '_', ' '])
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    let other = [
+        "part", "pt", "season", "series", "vol", "volume", "bonus", "chapter", "take", "draft",
+        "copy", "v",
+    ]
+    .contains(&before.as_str());
+    if year(digits.as_str()) || other {
+        return None;
+    }
+    digits.as_str().parse().ok().map(|n| (n, None))
+}
+
+/// `a-jolting-episode` → "A jolting episode"; None unless some word is all letters (two or
+/// more), so `b1a4522b4a17a99e` is no title.
+fn slug_title(slug: &str) -> Option<String> {
+    let words: Vec<&str> = slug
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if !words
+        .iter()
+        .any(|w| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
+    {
+        return None;
+    }
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
 }
 
 /// A `--------` line between episode blocks.
@@ -222,6 +305,28 @@ pub fn is_part_heading(title: &str) -> bool {
     PART_HEADING.is_match(title)
 }
 
+/// `# Interview with Ada` → "Interview with Ada": a Markdown heading's text.
+pub fn heading_title(line: &str) -> Option<String> {
+    let t = line.trim();
+    let marks = t.len() - t.trim_start_matches('#').len();
+    if !(1..=6).contains(&marks) {
+        return None;
+    }
+    let t = t[marks..].strip_prefix(' ')?.trim();
+    let t = unemphasised(t);
+    (!t.is_empty() && !t.starts_with('#')).then(|| t.into_owned())
+}
+
+/// Text without Markdown's `**` bold marks (a transcript's `**Ada:** Hello`); `__` stays, as
+/// in `__init__`.
+pub fn unemphasised(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("**") {
+        std::borrow::Cow::Owned(text.replace("**", ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The first sentence of a text, for naming an episode that has no title line.
 pub fn first_sentence(text: &str) -> String {
     let text = text.trim();
@@ -262,6 +367,7 @@ mod tests {
             r"\s?#{0,7}\s?[eE\u{212a}][pP]([iI][sS\u{17f}][oO]de|\.)?\s?#?[0-9٣]{1,3}\s?[-:.|–]?\s?[a-z]{0,4}",
             r"\s?[A-Za-z\u{17f}]{2,10}\.?[ \u{a0}]{0,2}[0-9٣]{1,2},?\s[0-9]{4}( • [0-9]h)?",
             r"[\s\u{a0}]{0,2}-{2,6}[\s\u{a0}]{0,2}[a-z]?",
+            r"\s?#{0,3}[\s\u{a0}]{0,2}#?[0-9٣]{0,3}\s?[-:.|–]?\s?[a-z]{0,4}",
             r"[ \t#.:,|•–—0-9٣a-zA-Z\u{17f}\u{212a}-]{0,24}",
         ]
     }
@@ -272,6 +378,7 @@ mod tests {
             let t = line.trim();
             if !may_be_episode_title(t) {
                 proptest::prop_assert!(!EPISODE_TITLE.is_match(t));
+                proptest::prop_assert!(!NUMBERED_HEADING.is_match(t));
             }
             if !may_be_date_line(t) {
                 proptest::prop_assert!(!DATE_LINE.is_match(t));
@@ -291,8 +398,56 @@ mod tests {
             episode_title("Episode 6 - An Exceptional Episode"),
             Some((6, "An Exceptional Episode".into()))
         );
+        // Up to nine digits: a number past any real show's, but still a title line.
+        assert_eq!(
+            episode_title("Episode 1000201: Release manager"),
+            Some((1_000_201, "Release manager".into()))
+        );
         assert_eq!(episode_title("Episodes"), None);
         assert_eq!(episode_title("Episode about nothing"), None);
+        // Python Bytes' Markdown notes head each file this way.
+        assert_eq!(
+            episode_title("# #484: All our tools"),
+            Some((484, "All our tools".into()))
+        );
+        assert_eq!(
+            episode_title("# 473: A clean room rewrite?"),
+            Some((473, "A clean room rewrite?".into()))
+        );
+        // Not titles: a deeper heading or a bare `#1:` numbers an item, a number needs a title
+        // after it, `#1` in prose is no heading, and a version is no number.
+        assert_eq!(episode_title("## 1: Getting started"), None);
+        assert_eq!(episode_title("#12 - Hashes first"), None);
+        assert_eq!(episode_title("# 2024"), None);
+        assert_eq!(episode_title("#1 priority is tests"), None);
+        assert_eq!(episode_title("# 3.14 is out"), None);
+        assert_eq!(episode_title("## Brian #3: Typeshed"), None);
+    }
+
+    #[test]
+    fn numbers_and_titles_from_file_names() {
+        let t = |s: &str| Some(s.to_string());
+        assert_eq!(
+            name_number("470-a-jolting-episode"),
+            Some((470, t("A jolting episode")))
+        );
+        assert_eq!(name_number("463"), Some((463, None)));
+        assert_eq!(name_number("015-notes"), Some((15, t("Notes"))));
+        assert_eq!(name_number("practical-ai-98"), Some((98, None)));
+        assert_eq!(name_number("PB 485"), Some((485, None)));
+        assert_eq!(name_number("show_ep12"), Some((12, None)));
+        // No number: none at all, a year, a date, digits glued to a word, a page counter
+        // before a hash.
+        assert_eq!(name_number("000_b1a4522b4a17a99e"), None);
+        assert_eq!(name_number("notes"), None);
+        assert_eq!(name_number("notes-2024"), None);
+        assert_eq!(name_number("2024-recap"), None);
+        assert_eq!(name_number("2024-05-01-interview"), None);
+        assert_eq!(name_number("python3"), None);
+        // The number of something else.
+        assert_eq!(name_number("interview-part-2"), None);
+        assert_eq!(name_number("bonus 3"), None);
+        assert_eq!(name_number("season-3-episode-4"), Some((4, None)));
     }
 
     #[test]

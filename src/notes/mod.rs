@@ -31,6 +31,9 @@ pub struct ParseOptions {
     pub link: Option<String>,
     /// Read the text as HTML even when it does not look like it (`.html` files).
     pub html: bool,
+    /// The file's name without its extension: numbers and titles the lone episode of a file
+    /// that has no title line (`470-a-jolting-episode.md`).
+    pub file_stem: Option<String>,
 }
 
 /// What parsing gave: episodes in input order, plus what was odd about the input.
@@ -313,7 +316,7 @@ impl<'a> Parser<'a> {
         let blocks = std::mem::take(&mut self.blocks);
         let count = blocks.len();
         let mut podcast = opts.podcast.clone();
-        let mut episodes = Vec::new();
+        let mut kept = Vec::new();
         for (i, mut b) in blocks.into_iter().enumerate() {
             // A leading block with no title and no chapters is the page's header: its first
             // line names the podcast.
@@ -335,7 +338,13 @@ impl<'a> Parser<'a> {
             if i + 1 == count && count > 1 {
                 b.trailer.clear();
             }
-            let ep = self.episode(b, podcast.clone(), opts);
+            kept.push(b);
+        }
+        // A file's name speaks for its only episode, never for one of several.
+        let lone = kept.len() == 1;
+        let mut episodes = Vec::new();
+        for b in kept {
+            let ep = self.episode(b, podcast.clone(), opts, lone);
             episodes.push(ep);
         }
         ParseOutput {
@@ -364,9 +373,34 @@ impl<'a> Parser<'a> {
         description
     }
 
-    fn episode(&mut self, b: Block, podcast: Option<String>, opts: &ParseOptions) -> Episode {
+    fn episode(
+        &mut self,
+        mut b: Block,
+        podcast: Option<String>,
+        opts: &ParseOptions,
+        lone: bool,
+    ) -> Episode {
         let description = self.description(&b);
-        let title = match b.title.clone().filter(|t| !t.is_empty()) {
+        let untitled = b.title.as_deref().is_none_or(str::is_empty);
+        // The only episode of a file with no title line: its name may number and title it
+        // (`470-a-jolting-episode.md`, `practical-ai-98.md`), and a Markdown heading on its
+        // first line is its title.
+        let mut named = None;
+        let mut numbered_by_name = false;
+        if untitled && lone {
+            let from_name = opts.file_stem.as_deref().and_then(meta::name_number);
+            if let Some((n, t)) = from_name {
+                if b.number.is_none() {
+                    b.number = Some(n);
+                    numbered_by_name = true;
+                }
+                named = t;
+            }
+            if let Some(h) = b.prose.first().and_then(|l| meta::heading_title(l)) {
+                named = Some(h);
+            }
+        }
+        let title = match b.title.clone().filter(|t| !t.is_empty()).or(named) {
             Some(t) => t,
             None => {
                 let t = if description.is_empty() {
@@ -376,9 +410,12 @@ impl<'a> Parser<'a> {
                         .filter(|t| !t.is_empty())
                         .unwrap_or_else(|| "Untitled episode".into())
                 } else {
-                    meta::first_sentence(&description)
+                    meta::first_sentence(&meta::unemphasised(&description))
                 };
                 let what = match b.number {
+                    Some(n) if numbered_by_name => {
+                        format!("episode {n} (the number from the file's name) has no title")
+                    }
                     Some(n) => format!("episode {n} has no title"),
                     None => "episode block has no `Episode N: Title` line".to_string(),
                 };
@@ -677,6 +714,87 @@ mod tests {
 
     fn parse(text: &str) -> ParseOutput {
         parse_str(text, "t.txt", &ParseOptions::default())
+    }
+
+    /// Parses `text` as the file `name` (with its extension).
+    fn parse_named(text: &str, name: &str) -> ParseOutput {
+        let stem = std::path::Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        parse_str(
+            text,
+            name,
+            &ParseOptions {
+                file_stem: stem,
+                ..ParseOptions::default()
+            },
+        )
+    }
+
+    #[test]
+    fn a_lone_untitled_episode_takes_its_number_and_title_from_the_file_name() {
+        // Python Bytes' notes: `NNN-slug.md`, no title line.
+        let out = parse_named(
+            "Sponsored by us!\n\n- [link](https://x)\n",
+            "470-a-jolting-episode.md",
+        );
+        let ep = &out.episodes[0];
+        assert_eq!(
+            (ep.number, ep.title.as_str()),
+            (Some(470), "A jolting episode")
+        );
+        assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+        // A number alone: the title is the text's first sentence, as for any untitled episode.
+        let out = parse_named("Sponsored by us! Support our work.\n", "463.md");
+        let ep = &out.episodes[0];
+        assert_eq!(
+            (ep.number, ep.title.as_str()),
+            (Some(463), "Sponsored by us!")
+        );
+        assert!(
+            out.warnings[0].message.contains("from the file's name"),
+            "{:?}",
+            out.warnings
+        );
+        // A transcript: the show's name before the number; bold speaker tags leave the title.
+        let out = parse_named(
+            "**Daniel:** Welcome to another episode. Hi.\n\n**Chris:** \\[04:00\\] Hello.\n",
+            "practical-ai-98.md",
+        );
+        let ep = &out.episodes[0];
+        assert_eq!(ep.number, Some(98));
+        assert_eq!(ep.title, "Daniel: Welcome to another episode.");
+        assert_eq!(ep.chapters.len(), 1);
+        // A Markdown heading on the first line is the title; the name still numbers it.
+        let out = parse_named("## Python Bytes 456\n\nNews.\n", "456.md");
+        let ep = &out.episodes[0];
+        assert_eq!(
+            (ep.number, ep.title.as_str()),
+            (Some(456), "Python Bytes 456")
+        );
+        // `# #459: Title` is a title line of its own.
+        let out = parse_named("# #459: Inverted dependency trees\n\nNews.\n", "459.md");
+        let ep = &out.episodes[0];
+        assert_eq!(
+            (ep.number, ep.title.as_str()),
+            (Some(459), "Inverted dependency trees")
+        );
+        assert_eq!(ep.description, "News.");
+        // A title line wins over the name, and the name says nothing for a file of several
+        // episodes or one whose name has no number.
+        let out = parse_named("Episode 7: Seven\nAbout it.\n", "470-a-jolting-episode.md");
+        assert_eq!(
+            (out.episodes[0].number, out.episodes[0].title.as_str()),
+            (Some(7), "Seven")
+        );
+        let two = "Episode 1: One\nA.\n--------\n0:05:00\nIntro without a title line.\n";
+        let out = parse_named(two, "470-a-jolting-episode.md");
+        assert_eq!(out.episodes[1].number, None);
+        let out = parse_named("Intro prose here.\n", "notes-2024.md");
+        assert_eq!(
+            (out.episodes[0].number, out.episodes[0].title.as_str()),
+            (None, "Intro prose here.")
+        );
     }
 
     #[test]

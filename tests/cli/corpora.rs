@@ -18,6 +18,31 @@ fn corpus(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// `podseek index DIR` into a fresh index: how many episodes it holds after.
+fn indexed(env: &Env, dir: &std::path::Path) -> u64 {
+    let v = env.json(
+        &[
+            "index",
+            "--rebuild",
+            "--index",
+            "ix",
+            dir.to_str().expect("path"),
+        ],
+        0,
+    );
+    v["episodes"].as_u64().unwrap_or(0)
+}
+
+/// Episodes parsed without a number.
+fn unnumbered(v: &Value) -> usize {
+    v["episodes"]
+        .as_array()
+        .expect("episodes")
+        .iter()
+        .filter(|e| e["number"].is_null())
+        .count()
+}
+
 fn chapter_count(v: &Value) -> usize {
     v["episodes"]
         .as_array()
@@ -51,6 +76,11 @@ fn python_bytes_notes_have_no_chapters_but_one_linked_video_index() {
             .is_some_and(|s| s.contains("280.md"))
     );
     assert_eq!(chapter_count(&v), 7);
+    // Each file is one episode, numbered by its name (`463.md`, `470-a-jolting-episode.md`,
+    // `PB 485.md`) or its `# #484: Title` line, and each is indexed: none is lost to another
+    // file opening with the same "Sponsored by us!" (five were).
+    assert_eq!(unnumbered(&v), 0);
+    assert_eq!(indexed(&env, &dir), 462);
 }
 
 #[test]
@@ -115,6 +145,10 @@ fn transcripts_give_a_chapter_per_timed_paragraph() {
         !v.to_string().contains("<v "),
         "voice tags are removed from titles"
     );
+    // Every transcript opens "Hello and welcome to Python Bytes…": titled by that, 64 of the
+    // 87 were dropped as duplicates of one another; numbered by their names, all are kept.
+    assert_eq!(unnumbered(&v), 0);
+    assert_eq!(indexed(&env, &dir), 87);
 }
 
 #[test]
@@ -129,4 +163,7 @@ fn changelog_escaped_times_start_turns() {
     // `**Break**:` tag are chapters; the few inside sentences stay prose.
     let n = chapter_count(&v);
     assert!((3050..=3111).contains(&n), "{n}");
+    // `practical-ai-N.md` with no title line: 224 of 299 were lost to duplicate opening lines.
+    assert_eq!(unnumbered(&v), 0);
+    assert_eq!(indexed(&env, &dir), 299);
 }

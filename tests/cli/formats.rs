@@ -304,6 +304,66 @@ fn markdown_rules_do_not_split_an_episode() {
 }
 
 #[test]
+fn a_folder_of_one_episode_files_is_numbered_and_titled_by_their_names() {
+    // As show-notes and transcript repositories lay them out (Python Bytes, Changelog): one
+    // episode per file, named for it, most with no title line, every one opening alike.
+    let env = Env::new();
+    let opening = "**Host:** Welcome to another episode of Garden Talk.\n\n";
+    env.write(
+        "notes/README.md",
+        "# Garden Talk show notes\n\nOne file per episode.\n",
+    );
+    env.write("notes/LICENSE.txt", "Permission is hereby granted.\n");
+    env.write(
+        "notes/470-a-jolting-episode.md",
+        &format!("{opening}**Guest:** \\[02:00\\] Electric fences.\n"),
+    );
+    env.write("notes/463.md", &format!("{opening}Compost.\n"));
+    env.write("notes/garden-talk-98.md", &format!("{opening}Slugs.\n"));
+    env.write(
+        "notes/459.md",
+        "# #459: Inverted dependency trees\n\nRoots.\n",
+    );
+    let v = env.json(&["index", "notes", "--index", "ix"], 0);
+    // Every file is its own episode: none is lost to another with the same opening line (they
+    // all used to be titled by it, and all but the last were dropped as duplicates).
+    assert_eq!(v["added"], 4, "{v}");
+    assert!(
+        !v["warnings"].to_string().contains("also appears"),
+        "{}",
+        v["warnings"]
+    );
+    let eps = env.json(&["episodes", "--index", "ix"], 0);
+    let mut got: Vec<(u64, String)> = eps["episodes"]
+        .as_array()
+        .expect("episodes")
+        .iter()
+        .map(|e| {
+            (
+                e["number"].as_u64().unwrap_or(0),
+                e["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(u64, String)> = [
+        (98, "Host: Welcome to another episode of Garden Talk."),
+        (459, "Inverted dependency trees"),
+        (463, "Host: Welcome to another episode of Garden Talk."),
+        (470, "A jolting episode"),
+    ]
+    .iter()
+    .map(|(n, t)| (*n, t.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    let show = env.json(&["show", "470", "--index", "ix"], 0);
+    assert_eq!(show["chapters"][0]["start_seconds"], 120, "{show}");
+    // Named on its own, a README is read like any notes.
+    let v = env.json(&["parse", "notes/README.md"], 0);
+    assert_eq!(v["episodes"][0]["title"], "Garden Talk show notes", "{v}");
+}
+
+#[test]
 fn rss_feed_items_become_episodes() {
     let env = Env::new();
     let v = env.json(&["parse", path(&fixtures().join("feeds"))], 0);
