@@ -69,7 +69,7 @@ pub struct SourceFile {
 /// with, and the parser's version (a new parser may read the same bytes differently).
 pub fn file_hash(bytes: &[u8], opts: &ParseOptions) -> u64 {
     let settings = format!(
-        "{:?}\u{1f}{:?}\u{1f}{}\u{1f}{}",
+        "{:?}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{PARSE_REVISION}",
         opts.podcast,
         opts.link,
         env!("CARGO_PKG_VERSION"),
@@ -79,6 +79,11 @@ pub fn file_hash(bytes: &[u8], opts: &ParseOptions) -> u64 {
     // 0 means "no hash" in the index.
     xxhash_rust::xxh3::xxh3_64_with_seed(bytes, seed).max(1)
 }
+
+/// Raised whenever the same file parses into different episodes (2: one-episode files are
+/// numbered by their names), so an index re-reads its files once instead of keeping what an
+/// older parser made of them.
+const PARSE_REVISION: u32 = 2;
 
 /// Settings for reading inputs.
 #[derive(Debug, Clone, Default)]
@@ -250,23 +255,19 @@ fn parse_text_using(
         message,
     };
     let mut uses = Vec::new();
-    let file_stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let named = ParseOptions {
+        file_stem: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        file_id: Some(canonical(path)),
+        ..opts.clone()
+    };
     let mut output = match Kind::of(path, &text) {
-        Kind::Notes => notes::parse_str(
-            &text,
-            display,
-            &ParseOptions {
-                file_stem,
-                ..opts.clone()
-            },
-        ),
+        Kind::Notes => notes::parse_str(&text, display, &named),
         Kind::Html => notes::parse_str(
             &text,
             display,
             &ParseOptions {
                 html: true,
-                file_stem,
-                ..opts.clone()
+                ..named
             },
         ),
         Kind::Chapters => {

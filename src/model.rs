@@ -41,7 +41,8 @@ pub struct Episode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// A feed item's identity, as podcast apps take it: its `<guid>`, else its enclosure URL,
-    /// else its title. When present it is the episode's identity in the index.
+    /// else its title; or `file:PATH` for the only episode of a file whose name numbered it.
+    /// When present it is the episode's identity in the index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
 }

@@ -34,6 +34,10 @@ pub struct ParseOptions {
     /// The file's name without its extension: numbers and titles the lone episode of a file
     /// that has no title line (`470-a-jolting-episode.md`).
     pub file_stem: Option<String>,
+    /// The file's stable identity (its canonical path): an episode its name numbered is
+    /// identified by its file, so `463.md` of one show and `practical-ai-463.md` of another,
+    /// both without a podcast name, are two episodes.
+    pub file_id: Option<String>,
 }
 
 /// What parsing gave: episodes in input order, plus what was odd about the input.
@@ -439,7 +443,11 @@ impl<'a> Parser<'a> {
             chapters,
             media_url: None,
             link: opts.link.clone(),
-            guid: None,
+            guid: opts
+                .file_id
+                .as_ref()
+                .filter(|_| numbered_by_name)
+                .map(|id| format!("file:{id}")),
         }
     }
 

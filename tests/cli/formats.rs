@@ -358,6 +358,33 @@ fn a_folder_of_one_episode_files_is_numbered_and_titled_by_their_names() {
     assert_eq!(got, want);
     let show = env.json(&["show", "470", "--index", "ix"], 0);
     assert_eq!(show["chapters"][0]["start_seconds"], 120, "{show}");
+    // Another show's file with the same number, neither podcast named: each file is its own
+    // episode, and `show` lists both.
+    env.write("other/other-show-470.md", "Compost again.\n");
+    let v = env.json(&["index", "other", "--index", "ix"], 0);
+    assert_eq!(
+        (v["added"].clone(), v["episodes"].clone()),
+        (1.into(), 5.into()),
+        "{v}"
+    );
+    let (code, _, err) = env.run(&["show", "470", "--index", "ix"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("ambiguous")
+            && err.contains("A jolting episode")
+            && err.contains("Compost again."),
+        "{err}"
+    );
+    // Re-reading, the folder written another way, changes nothing.
+    let v = env.json(&["index", "./notes/", "--index", "ix"], 0);
+    let counts = |v: &Value| {
+        [
+            v["added"].clone(),
+            v["updated"].clone(),
+            v["removed"].clone(),
+        ]
+    };
+    assert_eq!(counts(&v), [0, 0, 0].map(Value::from), "{v}");
     // Named on its own, a README is read like any notes.
     let v = env.json(&["parse", "notes/README.md"], 0);
     assert_eq!(v["episodes"][0]["title"], "Garden Talk show notes", "{v}");
