@@ -18,6 +18,9 @@ static TRAILING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[\p{L}][\p{L}\d_ -]*?[-_ ](?:ep|episode)?[-_ ]?([0-9]{1,6})$")
         .expect("valid regex")
 });
+/// `[text](url)`, a Markdown link.
+static MARKDOWN_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\]\n]*)\]\([^)\s]*\)").expect("valid regex"));
 /// A date in a file name (`notes-2024-05-01`): its digits are no episode number.
 static DATE_IN_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d{4}[-_]\d{2}").expect("valid regex"));
@@ -317,13 +320,19 @@ pub fn heading_title(line: &str) -> Option<String> {
     (!t.is_empty() && !t.starts_with('#')).then(|| t.into_owned())
 }
 
-/// Text without Markdown's `**` bold marks (a transcript's `**Ada:** Hello`); `__` stays, as
-/// in `__init__`.
+/// Text as a title shows it, without Markdown's `**` bold marks (a transcript's `**Ada:**
+/// Hello`) and with a link's text for the link (`[python-fire](https://…)` → `python-fire`);
+/// `__` stays, as in `__init__`.
 pub fn unemphasised(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = if text.contains("](") {
+        MARKDOWN_LINK.replace_all(text, "$1")
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     if text.contains("**") {
         std::borrow::Cow::Owned(text.replace("**", ""))
     } else {
-        std::borrow::Cow::Borrowed(text)
+        text
     }
 }
 
@@ -422,6 +431,19 @@ mod tests {
         assert_eq!(episode_title("#1 priority is tests"), None);
         assert_eq!(episode_title("# 3.14 is out"), None);
         assert_eq!(episode_title("## Brian #3: Typeshed"), None);
+    }
+
+    #[test]
+    fn titles_show_markdown_as_text() {
+        assert_eq!(
+            unemphasised("#1 Brian: [python-fire](https://github.com/google/python-fire) **now**"),
+            "#1 Brian: python-fire now"
+        );
+        assert_eq!(unemphasised("__init__ and [x] (y)"), "__init__ and [x] (y)");
+        assert_eq!(
+            heading_title("## **[Talk](https://x.example)** notes").as_deref(),
+            Some("Talk notes")
+        );
     }
 
     #[test]
