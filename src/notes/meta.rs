@@ -13,7 +13,7 @@ static NUMBERED_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^#\s+#?([0-9]{1,6})\s*[:\-–—|]\s*(\S.*)$").expect("valid regex"));
 /// A file named for its episode: `470-a-jolting-episode`, `463`, `practical-ai-98`, `PB 485`.
 static LEADING_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{1,6})(?:[-_ .]+(.*))?$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,6})(?:([-_ .]+)(.*))?$").expect("valid regex"));
 static TRAILING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[\p{L}][\p{L}\d_ -]*?[-_ ](?:ep|episode)?[-_ ]?([0-9]{1,6})$")
         .expect("valid regex")
@@ -88,8 +88,15 @@ pub fn name_number(name: &str) -> Option<(u32, Option<String>)> {
         if year(&c[1]) {
             return None;
         }
+        // `3.13-whats-new`: a version, not episode 3.
+        let version = c.get(2).is_some_and(|m| m.as_str().contains('.'))
+            && c.get(3)
+                .is_some_and(|m| m.as_str().starts_with(|ch: char| ch.is_ascii_digit()));
+        if version {
+            return None;
+        }
         let number = c[1].parse().ok()?;
-        return match c.get(2).filter(|m| !m.as_str().is_empty()) {
+        return match c.get(3).filter(|m| !m.as_str().is_empty()) {
             None => Some((number, None)),
             // `000_b1a4522b4a17a99e`: a scraper's page counter and hash, not an episode.
             Some(rest) => slug_title(rest.as_str()).map(|t| (number, Some(t))),
@@ -464,6 +471,8 @@ mod tests {
         assert_eq!(name_number("notes"), None);
         assert_eq!(name_number("notes-2024"), None);
         assert_eq!(name_number("2024-recap"), None);
+        assert_eq!(name_number("3.13-whats-new"), None);
+        assert_eq!(name_number("01. Intro"), Some((1, t("Intro"))));
         assert_eq!(name_number("2024-05-01-interview"), None);
         assert_eq!(name_number("python3"), None);
         // The number of something else.
