@@ -261,6 +261,10 @@ pub struct ShowArgs {
     /// The podcast, when several share the number
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
+    /// Words of the title (case-blind), when one podcast has several episodes with the number
+    /// (two parts, or notes and a transcript)
+    #[arg(long, value_name = "WORDS")]
+    pub title: Option<String>,
 }
 
 /// `podseek at`.
@@ -275,14 +279,18 @@ pub struct AtArgs {
     /// The podcast, when several share the number
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
+    /// Words of the title (case-blind), when one podcast has several episodes with the number
+    /// (two parts, or notes and a transcript)
+    #[arg(long, value_name = "WORDS")]
+    pub title: Option<String>,
 }
 
 /// `podseek serve`.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Routes: / (the search page; /?q=... renders results), /api/search?q=&limit=&\
-episode=&podcast=&by_episode=1, /api/episodes, /api/episodes/{number}?podcast=, \
-/api/at?episode=&t=&podcast=. A running server picks up `podseek index` runs by itself. \
+episode=&podcast=&by_episode=1, /api/episodes, /api/episodes/{number}?podcast=&title=, \
+/api/at?episode=&t=&podcast=&title=. A running server picks up `podseek index` runs by itself. \
 Stop it with Ctrl-C."
 )]
 pub struct ServeArgs {

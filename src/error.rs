@@ -73,7 +73,7 @@ pub enum Error {
     #[error("no episode {0} in the index; `podseek episodes` lists them")]
     EpisodeNotFound(String),
     /// An episode number several episodes share.
-    #[error("episode {number} is ambiguous; use --podcast to choose one of: {}", candidates.join("; "))]
+    #[error("episode {number} is ambiguous; use --podcast or --title to choose one of: {}", candidates.join("; "))]
     AmbiguousEpisode {
         /// The number asked for.
         number: u32,

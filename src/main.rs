@@ -291,7 +291,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         }
         Command::Show(a) => {
             let idx = open_index(&dir, cli.quiet)?;
-            let ep = idx.find_episode(a.episode, a.podcast.as_deref())?;
+            let ep = idx.find_episode(a.episode, a.podcast.as_deref(), a.title.as_deref())?;
             if cli.json {
                 render::json(&mut out, &ep)?;
             } else if !cli.quiet {
@@ -302,7 +302,7 @@ fn run(cli: &Cli) -> anyhow::Result<Exit> {
         Command::At(a) => {
             let seconds = search::parse_time(&a.time)?;
             let idx = open_index(&dir, cli.quiet)?;
-            let ep = idx.find_episode(a.episode, a.podcast.as_deref())?;
+            let ep = idx.find_episode(a.episode, a.podcast.as_deref(), a.title.as_deref())?;
             let r = search::chapter_at(&ep, seconds);
             if cli.json {
                 render::json(&mut out, &r)?;

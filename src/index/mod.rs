@@ -270,17 +270,34 @@ impl PodIndex {
         ))))
     }
 
-    /// The one episode with this number (and podcast); an error when none or several match.
-    pub fn find_episode(&self, number: u32, podcast: Option<&str>) -> Result<Episode> {
+    /// The one episode with this number (and podcast, and words of its title, case-blind); an
+    /// error when none or several match.
+    pub fn find_episode(
+        &self,
+        number: u32,
+        podcast: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<Episode> {
         let mut filter = vec![self.number_filter(number)];
         if let Some(p) = podcast {
             filter.push(self.podcast_filter(p));
         }
         let mut found = self.episodes_matching(filter)?;
+        if let Some(t) = title {
+            // Two parts of one podcast share a number; only their titles tell them apart.
+            let t = t.to_lowercase();
+            found.retain(|e| e.title.to_lowercase().contains(&t));
+        }
         match found.len() {
-            0 => Err(Error::EpisodeNotFound(match podcast {
-                Some(p) => format!("{number} of podcast {p:?}"),
-                None => number.to_string(),
+            0 => Err(Error::EpisodeNotFound({
+                let mut what = number.to_string();
+                if let Some(p) = podcast {
+                    what.push_str(&format!(" of podcast {p:?}"));
+                }
+                if let Some(t) = title {
+                    what.push_str(&format!(" titled {t:?}"));
+                }
+                what
             })),
             1 => Ok(found.remove(0)),
             _ => Err(Error::AmbiguousEpisode {

@@ -48,7 +48,7 @@ impl From<Error> for ApiError {
             Error::AmbiguousEpisode { number, candidates } => (
                 StatusCode::BAD_REQUEST,
                 format!(
-                    "episode {number} is ambiguous; add podcast= to choose one of: {}",
+                    "episode {number} is ambiguous; add podcast= or title= to choose one of: {}",
                     candidates.join("; ")
                 ),
             ),
@@ -200,18 +200,22 @@ pub(crate) async fn episodes(State(state): State<Arc<AppState>>) -> Result<Respo
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct EpisodeParams {
     podcast: Option<String>,
+    title: Option<String>,
 }
 
-/// `GET /api/episodes/{number}?podcast=`: one EPISODE, as `show --json` prints it.
+/// `GET /api/episodes/{number}?podcast=&title=`: one EPISODE, as `show --json` prints it.
 pub(crate) async fn episode(
     State(state): State<Arc<AppState>>,
     Path(number): Path<String>,
     params: Result<Query<EpisodeParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let podcast = given(params?.0.podcast);
+    let params = params?.0;
+    let (podcast, title) = (given(params.podcast), given(params.title));
     let number = episode_number("the episode", &number)?;
     blocking(move || {
-        let ep = state.index().find_episode(number, podcast.as_deref())?;
+        let ep = state
+            .index()
+            .find_episode(number, podcast.as_deref(), title.as_deref())?;
         Ok(Json(ep).into_response())
     })
     .await
@@ -223,9 +227,10 @@ pub(crate) struct AtParams {
     episode: Option<String>,
     t: Option<String>,
     podcast: Option<String>,
+    title: Option<String>,
 }
 
-/// `GET /api/at?episode=&t=&podcast=`: the `at --json` document (no chapter fields when the
+/// `GET /api/at?episode=&t=&podcast=&title=`: the `at --json` document (no chapter fields when the
 /// time is past the last chapter).
 pub(crate) async fn at(
     State(state): State<Arc<AppState>>,
@@ -237,9 +242,11 @@ pub(crate) async fn at(
         .and_then(|v| episode_number("episode", &v))?;
     let t = given(p.t).ok_or_else(|| ApiError::bad("missing t: hh:mm:ss, mm:ss or seconds"))?;
     let seconds = search::parse_time(&t)?;
-    let podcast = given(p.podcast);
+    let (podcast, title) = (given(p.podcast), given(p.title));
     blocking(move || {
-        let ep = state.index().find_episode(number, podcast.as_deref())?;
+        let ep = state
+            .index()
+            .find_episode(number, podcast.as_deref(), title.as_deref())?;
         Ok(Json(search::chapter_at(&ep, seconds)).into_response())
     })
     .await

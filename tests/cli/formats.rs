@@ -488,6 +488,17 @@ fn a_feed_indexes_once_links_to_the_media_and_lists_shared_numbers() {
     let (code, _, err) = env.run(&["at", "4", "1:00"]);
     assert_eq!(code, 2);
     assert!(err.contains("Part 1") && err.contains("Part 2"), "{err}");
+    // Both parts are one podcast's: --podcast cannot tell them apart, words of the title can.
+    assert!(err.contains("--title"), "{err}");
+    let (code, _, err) = env.run(&["show", "4", "--podcast", "Night Sky Notes"]);
+    assert_eq!(code, 2, "{err}");
+    let v = env.json(&["show", "4", "--title", "part 1"], 0);
+    assert_eq!(v["title"], "Saturn's Rings, Part 1");
+    let v = env.json(&["at", "4", "00:23:00", "--title", "PART 2"], 0);
+    assert_eq!(v["title"], "Shepherd moons", "{v}");
+    let (code, _, err) = env.run(&["show", "4", "--title", "part 3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("titled \"part 3\""), "{err}");
 }
 
 #[test]

@@ -270,6 +270,13 @@ fn an_ambiguous_episode_number_lists_the_candidates() {
     let v = server.json("/api/at?episode=21&t=10&podcast=core.py", 200);
     assert_eq!(v["episode_title"], "A Garbage Episode");
     server.json("/api/at?episode=21&t=10", 400);
+    // Words of the title choose too, as `--title` does.
+    assert!(msg.contains("title="), "{msg}");
+    let v = server.json("/api/episodes/21?title=ELSEWHERE", 200);
+    assert_eq!(v["podcast"], "Other Show");
+    let v = server.json("/api/at?episode=21&t=10&title=garbage", 200);
+    assert_eq!(v["episode_title"], "A Garbage Episode");
+    server.json("/api/episodes/21?title=nothing+like+it", 404);
 }
 
 #[test]
