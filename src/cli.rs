@@ -261,9 +261,9 @@ pub struct ShowArgs {
     /// The podcast, when several share the number
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
-    /// Words of the title (case-blind), when one podcast has several episodes with the number
-    /// (two parts, or notes and a transcript)
-    #[arg(long, value_name = "WORDS")]
+    /// Text the title contains (case-blind), when one podcast has several episodes with the
+    /// number (two parts, or notes and a transcript)
+    #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
 }
 
@@ -279,9 +279,9 @@ pub struct AtArgs {
     /// The podcast, when several share the number
     #[arg(long, value_name = "NAME")]
     pub podcast: Option<String>,
-    /// Words of the title (case-blind), when one podcast has several episodes with the number
-    /// (two parts, or notes and a transcript)
-    #[arg(long, value_name = "WORDS")]
+    /// Text the title contains (case-blind), when one podcast has several episodes with the
+    /// number (two parts, or notes and a transcript)
+    #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
 }
 

@@ -270,8 +270,8 @@ impl PodIndex {
         ))))
     }
 
-    /// The one episode with this number (and podcast, and words of its title, case-blind); an
-    /// error when none or several match.
+    /// The one episode with this number (and podcast, and title containing `title`,
+    /// case-blind); an error when none or several match.
     pub fn find_episode(
         &self,
         number: u32,
