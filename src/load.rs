@@ -255,9 +255,10 @@ fn parse_text_using(
         message,
     };
     let mut uses = Vec::new();
+    let id = canonical(path);
     let named = ParseOptions {
         file_stem: path.file_stem().map(|s| s.to_string_lossy().into_owned()),
-        file_id: Some(canonical(path)),
+        file_id: Some(id.clone()),
         ..opts.clone()
     };
     let mut output = match Kind::of(path, &text) {
@@ -341,7 +342,7 @@ fn parse_text_using(
     }
     let file = SourceFile {
         display: display.to_string(),
-        id: canonical(path),
+        id,
         output,
         ..SourceFile::default()
     };
