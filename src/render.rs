@@ -139,7 +139,7 @@ pub fn search(out: &mut dyn Write, style: &Style, r: &SearchResult) -> io::Resul
         format!(
             "{} matches, {} {shown} shown (--limit to see more)",
             r.total,
-            best_or_first(r.hits.iter().map(|h| h.score))
+            best_or_first(r.ranked())
         )
     } else {
         format!("{} match{}", r.total, if r.total == 1 { "" } else { "es" })
@@ -147,14 +147,9 @@ pub fn search(out: &mut dyn Write, style: &Style, r: &SearchResult) -> io::Resul
     writeln!(out, "{}", style.dim(&note))
 }
 
-/// "best" for ranked hits; "first" for a listing of filters alone, where every score is 0
-/// and the order is the index's.
-fn best_or_first(mut scores: impl Iterator<Item = f32>) -> &'static str {
-    if scores.any(|s| s > 0.0) {
-        "best"
-    } else {
-        "first"
-    }
+/// "best" for ranked hits; "first" for a listing in the index's order.
+fn best_or_first(ranked: bool) -> &'static str {
+    if ranked { "best" } else { "first" }
 }
 
 /// A grouped search: episodes, each with its best chapters.
@@ -185,7 +180,7 @@ pub fn grouped(out: &mut dyn Write, style: &Style, r: &GroupedResult) -> io::Res
             "{} match{}; {} {n} episode{} shown",
             r.total,
             if r.total == 1 { "" } else { "es" },
-            best_or_first(r.episodes.iter().map(|g| g.score)),
+            best_or_first(r.ranked()),
             if n == 1 { "" } else { "s" },
         )
     };

@@ -132,6 +132,21 @@ pub struct GroupedResult {
     pub episodes: Vec<EpisodeGroup>,
 }
 
+impl SearchResult {
+    /// Whether the hits are ranked: a listing of filters alone scores every hit 0 and keeps
+    /// the index's order.
+    pub fn ranked(&self) -> bool {
+        self.hits.iter().any(|h| h.score > 0.0)
+    }
+}
+
+impl GroupedResult {
+    /// Whether the episodes are ranked, as [`SearchResult::ranked`].
+    pub fn ranked(&self) -> bool {
+        self.episodes.iter().any(|g| g.score > 0.0)
+    }
+}
+
 /// Checks a query and limit before anything runs; returns the query made safe to parse.
 fn validate(query: &str, opts: &SearchOptions) -> Result<String> {
     let safe = crate::query_guard::sanitize(query)?;

@@ -212,12 +212,7 @@ fn summary(r: &GroupedResult) -> String {
             plural(r.episodes.len(), "episode", "episodes")
         )
     } else {
-        // Filters alone score every hit 0: their listing is in index order.
-        let which = if r.episodes.iter().any(|g| g.score > 0.0) {
-            "best"
-        } else {
-            "first"
-        };
+        let which = if r.ranked() { "best" } else { "first" };
         format!("{matches}; the {which} {} episodes shown", r.episodes.len())
     }
 }
