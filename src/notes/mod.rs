@@ -385,13 +385,13 @@ impl<'a> Parser<'a> {
         lone: bool,
     ) -> Episode {
         let description = self.description(&b);
-        let untitled = b.title.as_deref().is_none_or(str::is_empty);
+        let title_line = b.title.clone().filter(|t| !t.is_empty());
         // The only episode of a file with no title line: its name may number and title it
         // (`470-a-jolting-episode.md`, `practical-ai-98.md`), and a Markdown heading on its
         // first line is its title.
         let mut named = None;
         let mut numbered_by_name = false;
-        if untitled && lone {
+        if title_line.is_none() && lone {
             let from_name = opts.file_stem.as_deref().and_then(meta::name_number);
             if let Some((n, t)) = from_name {
                 if b.number.is_none() {
@@ -404,7 +404,7 @@ impl<'a> Parser<'a> {
                 named = Some(h);
             }
         }
-        let title = match b.title.clone().filter(|t| !t.is_empty()).or(named) {
+        let title = match title_line.or(named) {
             Some(t) => t,
             None => {
                 let t = if description.is_empty() {
@@ -414,7 +414,9 @@ impl<'a> Parser<'a> {
                         .filter(|t| !t.is_empty())
                         .unwrap_or_else(|| "Untitled episode".into())
                 } else {
-                    meta::first_sentence(&meta::unemphasised(&description))
+                    // The first sentence ends by the first line's end: only it is cleaned.
+                    let first = description.lines().next().unwrap_or_default();
+                    meta::first_sentence(&meta::unemphasised(first))
                 };
                 let what = match b.number {
                     Some(n) if numbered_by_name => {
