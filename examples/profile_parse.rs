@@ -20,13 +20,8 @@ fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let loaded = load::load(std::slice::from_ref(&path), &LoadOptions::default())?;
         let secs = t.elapsed().as_secs_f64();
-        let episodes: usize = loaded.files.iter().map(|f| f.output.episodes.len()).sum();
-        let chapters: usize = loaded
-            .files
-            .iter()
-            .flat_map(|f| &f.output.episodes)
-            .map(|e| e.chapters.len())
-            .sum();
+        let episodes = loaded.episodes().count();
+        let chapters: usize = loaded.episodes().map(|e| e.chapters.len()).sum();
         println!(
             "round {round}: {secs:.3} s, {} files, {episodes} episodes, {chapters} chapters",
             loaded.files.len()

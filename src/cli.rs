@@ -204,7 +204,7 @@ pub struct IndexArgs {
     /// Show-notes files or folders (read recursively) [default: fixtures/]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Start from an empty index (also replaces an index of an older podseek)
+    /// Start from an empty index (also replaces one this podseek cannot read)
     #[arg(long)]
     pub rebuild: bool,
     /// The podcast name for every episode read

@@ -5,7 +5,7 @@
 use crate::chapters_json;
 use crate::error::{Error, Result};
 use crate::feed;
-use crate::model::Warning;
+use crate::model::{Episode, Warning};
 use crate::notes::{self, ParseOptions, ParseOutput};
 use crate::search::synonyms::SynonymsSetting;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,6 +111,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Every episode parsed, file by file.
+    pub fn episodes(&self) -> impl Iterator<Item = &Episode> {
+        self.files.iter().flat_map(|f| &f.output.episodes)
+    }
+
     /// Every warning: the set's own, then each file's.
     pub fn output_warnings(&self) -> Vec<Warning> {
         let mut out = self.warnings.clone();

@@ -554,11 +554,7 @@ impl<T: TokenStream> TokenStream for ProseOnlyStream<T> {
 
 /// The analyzer of the exact (unstemmed) text fields.
 pub fn exact() -> TextAnalyzer {
-    TextAnalyzer::builder(CodeTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    exact_builder().build()
 }
 
 /// Marks a stem indexed next to its word in the exact field (`\u{1}collect`): no word starts
@@ -579,11 +575,7 @@ pub fn exact_with_stems() -> TextAnalyzer {
 
 /// The filters of [`exact_with_stems`], for analyzers that add one.
 fn with_stems() -> TextAnalyzerBuilder<impl Tokenizer> {
-    TextAnalyzer::builder(CodeTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StemsAlongside)
+    exact_builder().filter(StemsAlongside)
 }
 
 /// [`exact_with_stems`] for fields whose consecutive values often repeat (a chapter's section
@@ -798,6 +790,301 @@ impl<T: TokenStream> TokenStream for StemsAlongsideStream<'_, T> {
     }
 }
 
+/// Words whose two-word phrases are indexed as pair terms (see [`pairs`]): the frequent words of
+/// an index, chosen when it is built.
+pub type PairWords = std::sync::Arc<std::collections::HashSet<String, rustc_hash::FxBuildHasher>>;
+
+/// The term a pair field holds for `a` followed by `b` (tokens never contain a space).
+pub fn pair_term(a: &str, b: &str) -> String {
+    let mut t = String::with_capacity(a.len() + b.len() + 1);
+    t.push_str(a);
+    t.push(' ');
+    t.push_str(b);
+    t
+}
+
+/// The analyzer of a pair field: for each position where a token of `words` is followed, at the
+/// next position, by a token of `words`, the pair term of the two ([`pair_term`]), once per
+/// position. Those are exactly the places a two-word phrase of such words matches in the
+/// field [`exact_with_stems`] analyses (the same tokens at the same positions; stems are not
+/// words of a phrase), so a pair's postings are that phrase's documents and its frequency the
+/// phrase's count.
+pub fn pairs(words: PairWords) -> TextAnalyzer {
+    exact_builder().filter(PairsOf(words)).build()
+}
+
+/// [`pairs`] for fields whose consecutive values often repeat (sections).
+pub fn pairs_repeated(words: PairWords) -> TextAnalyzer {
+    exact_builder()
+        .filter(PairsOf(words))
+        .filter(ReplayRepeats)
+        .build()
+}
+
+fn exact_builder() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(CodeTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+}
+
+/// Turns a token stream into its pair terms (see [`pairs`]).
+#[derive(Clone)]
+pub struct PairsOf(PairWords);
+
+impl TokenFilter for PairsOf {
+    type Tokenizer<T: Tokenizer> = PairsWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> PairsWrapper<T> {
+        PairsWrapper {
+            inner,
+            words: self.0,
+            found: Vec::new(),
+            tokens: Vec::new(),
+        }
+    }
+}
+
+/// [`PairsOf`] around a tokenizer; its buffers are reused from one text to the next.
+pub struct PairsWrapper<T> {
+    inner: T,
+    words: PairWords,
+    /// The text's tokens that are in `words`, with their positions.
+    found: Vec<(usize, String)>,
+    /// The pair tokens given out.
+    tokens: Vec<Token>,
+}
+
+impl<T: Clone> Clone for PairsWrapper<T> {
+    fn clone(&self) -> Self {
+        PairsWrapper {
+            inner: self.inner.clone(),
+            words: self.words.clone(),
+            found: Vec::new(),
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for PairsWrapper<T> {
+    type TokenStream<'a> = ReplayStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
+        let mut found = 0;
+        if let Some(n) = take_recorded(&self.words, text, &mut self.found) {
+            found = n;
+        } else if !self.words.is_empty() {
+            let mut stream = self.inner.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                if self.words.contains(&t.text) {
+                    if found == self.found.len() {
+                        self.found.push((0, String::new()));
+                    }
+                    let slot = &mut self.found[found];
+                    slot.0 = t.position;
+                    slot.1.clear();
+                    slot.1.push_str(&t.text);
+                    found += 1;
+                }
+            }
+        }
+        let found = &mut self.found[..found];
+        // Tokens come in position order already; sorting makes that an invariant of this code.
+        found.sort_by_key(|f| f.0);
+        let mut n = 0;
+        for i in 0..found.len() {
+            let (p, a) = (found[i].0, &found[i].1);
+            for (q, b) in &found[i + 1..] {
+                if *q > p + 1 {
+                    break;
+                }
+                if *q == p {
+                    continue;
+                }
+                let text = pair_term(a, b);
+                // Once per position, as a phrase counts it.
+                if self.tokens[..n]
+                    .iter()
+                    .any(|t| t.position == p && t.text == text)
+                {
+                    continue;
+                }
+                if n == self.tokens.len() {
+                    self.tokens.push(Token::default());
+                }
+                let slot = &mut self.tokens[n];
+                slot.position = p;
+                slot.position_length = 1;
+                slot.offset_from = 0;
+                slot.offset_to = 0;
+                slot.text = text;
+                n += 1;
+            }
+        }
+        ReplayStream {
+            tokens: &mut self.tokens[..n],
+            next: 0,
+            none: Token::default(),
+        }
+    }
+}
+
+/// What [`RecordPairWords`] saw of the last text it analysed on this thread.
+#[derive(Default)]
+struct Recorded {
+    /// The text (valid when `complete`).
+    text: String,
+    /// Its tokens in the pair words, with positions: the first `len`.
+    found: Vec<(usize, String)>,
+    len: usize,
+    /// The pair words they were checked against (by address).
+    words: usize,
+    /// The whole text was analysed, and nothing took the record since.
+    complete: bool,
+}
+
+thread_local! {
+    /// tantivy analyses a document's fields in field order on one thread, so the pair field
+    /// right after a text field finds that text's words here instead of analysing it again
+    /// (a quarter of a build's instructions otherwise).
+    static RECORDED: std::cell::RefCell<Recorded> = std::cell::RefCell::default();
+}
+
+fn words_id(words: &PairWords) -> usize {
+    std::sync::Arc::as_ptr(words) as usize
+}
+
+/// The recorded words of `text`, if the last text recorded on this thread was it (analysed
+/// against the same `words`), swapped into `found`; their number.
+fn take_recorded(words: &PairWords, text: &str, found: &mut Vec<(usize, String)>) -> Option<usize> {
+    RECORDED.with(|r| {
+        let mut r = r.borrow_mut();
+        if !r.complete || r.words != words_id(words) || r.text != text {
+            return None;
+        }
+        r.complete = false;
+        std::mem::swap(&mut r.found, found);
+        Some(r.len)
+    })
+}
+
+/// Passes tokens through and records those in the pair words (see [`take_recorded`]): the
+/// last filter of a field whose pair field comes right after it.
+#[derive(Clone)]
+pub struct RecordPairWords(PairWords);
+
+impl TokenFilter for RecordPairWords {
+    type Tokenizer<T: Tokenizer> = RecordWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> RecordWrapper<T> {
+        RecordWrapper {
+            inner,
+            words: self.0,
+            found: Vec::new(),
+        }
+    }
+}
+
+/// [`RecordPairWords`] around a tokenizer.
+pub struct RecordWrapper<T> {
+    inner: T,
+    words: PairWords,
+    found: Vec<(usize, String)>,
+}
+
+impl<T: Clone> Clone for RecordWrapper<T> {
+    fn clone(&self) -> Self {
+        RecordWrapper {
+            inner: self.inner.clone(),
+            words: self.words.clone(),
+            found: Vec::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for RecordWrapper<T> {
+    type TokenStream<'a> = RecordStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        RecordStream {
+            tail: self.inner.token_stream(text),
+            words: &self.words,
+            found: &mut self.found,
+            len: 0,
+            text,
+            done: self.words.is_empty(),
+        }
+    }
+}
+
+/// The token stream of [`RecordWrapper`].
+pub struct RecordStream<'a, T> {
+    tail: T,
+    words: &'a PairWords,
+    found: &'a mut Vec<(usize, String)>,
+    len: usize,
+    text: &'a str,
+    /// Recorded already, or nothing to record.
+    done: bool,
+}
+
+impl<T: TokenStream> TokenStream for RecordStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if self.tail.advance() {
+            if !self.done {
+                let t = self.tail.token();
+                // Stems are not words of a phrase (whatever a payload lists).
+                if self.words.contains(&t.text) && !t.text.starts_with(STEM_MARK) {
+                    if self.len == self.found.len() {
+                        self.found.push((0, String::new()));
+                    }
+                    let slot = &mut self.found[self.len];
+                    slot.0 = t.position;
+                    slot.1.clear();
+                    slot.1.push_str(&t.text);
+                    self.len += 1;
+                }
+            }
+            return true;
+        }
+        if !self.done {
+            self.done = true;
+            RECORDED.with(|r| {
+                let mut r = r.borrow_mut();
+                r.text.clear();
+                r.text.push_str(self.text);
+                std::mem::swap(&mut r.found, self.found);
+                r.len = self.len;
+                r.words = words_id(self.words);
+                r.complete = true;
+            });
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// [`exact_with_stems`] recording its pair words for the pair field after it.
+pub fn exact_with_stems_recording(words: PairWords) -> TextAnalyzer {
+    with_stems().filter(RecordPairWords(words)).build()
+}
+
+/// [`exact_with_stems_repeated`] recording its pair words for the pair field after it.
+pub fn exact_with_stems_repeated_recording(words: PairWords) -> TextAnalyzer {
+    with_stems()
+        .filter(ReplayRepeats)
+        .filter(RecordPairWords(words))
+        .build()
+}
+
 /// The English stems of all prose tokens, including words that are their own stem (for
 /// highlighting, which must find `collect` for `collections`).
 pub fn all_stems() -> TextAnalyzer {
@@ -810,8 +1097,9 @@ pub fn all_stems() -> TextAnalyzer {
         .build()
 }
 
-/// Words and their stems; xxh3, since SipHash was half the cost of a cached lookup.
-type StemCache = HashMap<String, String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+/// Words and their stems; FxHash, since SipHash was half the cost of a cached lookup (and xxh3
+/// through `Hasher` a third).
+type StemCache = HashMap<String, String, rustc_hash::FxBuildHasher>;
 
 /// Words remembered per analyzer by [`StemsAlongside`] before the memory is cleared.
 const STEM_CACHE_WORDS: usize = 100_000;
@@ -1156,5 +1444,70 @@ mod tests {
         let mut r = exact_with_stems_repeated();
         let s = r.token_stream("threads");
         assert_eq!(s.token().text, "");
+    }
+
+    fn pair_words(words: &[&str]) -> PairWords {
+        std::sync::Arc::new(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    fn tokens_at(a: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn pairs_are_adjacent_pair_words_once_per_position() {
+        let words = pair_words(&["garbage", "collection", "free", "threading", "gc"]);
+        let text = "Garbage collection: free-threading, garbage collection garbage; PyGC_Head gc";
+        let got: Vec<String> = tokens_at(&mut pairs(words), text)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        // As positions have it: punctuation does not part words, `free-threading` is one word
+        // at `free`'s position with `threading` after it, and `PyGC_Head`'s part `gc` follows
+        // `py`, not a pair word.
+        assert_eq!(
+            got,
+            [
+                "garbage collection",
+                "collection free",
+                "free threading",
+                "threading garbage",
+                "garbage collection",
+                "collection garbage",
+            ]
+        );
+        assert!(tokens_at(&mut pairs(pair_words(&[])), text).is_empty());
+    }
+
+    #[test]
+    fn pairs_from_a_recorded_analysis_are_the_pairs_of_the_text() {
+        let words = pair_words(&["garbage", "collection", "the", "loop", "event"]);
+        let texts = [
+            "Garbage collection and the event loop",
+            "the the garbage collection collection",
+            "",
+            "event-loop internals: the loop, the event",
+        ];
+        for text in texts {
+            // Analysed alone: nothing recorded for this text on this thread.
+            let alone = tokens_at(&mut pairs(words.clone()), text);
+            let mut recording = exact_with_stems_recording(words.clone());
+            let exact = tokens_at(&mut recording, text);
+            assert_eq!(exact, tokens_at(&mut exact_with_stems(), text), "{text}");
+            assert_eq!(tokens_at(&mut pairs(words.clone()), text), alone, "{text}");
+            // Taken once: another pair analysis of the text analyses it.
+            assert_eq!(tokens_at(&mut pairs(words.clone()), text), alone, "{text}");
+            // A record of other words or another text is not used.
+            tokens_at(&mut recording, text);
+            let other = pair_words(&["garbage"]);
+            assert!(tokens_at(&mut pairs(other), text).is_empty());
+            tokens_at(&mut recording, "garbage collection garbage collection");
+            assert_eq!(tokens_at(&mut pairs(words.clone()), text), alone, "{text}");
+        }
     }
 }

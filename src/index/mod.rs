@@ -26,13 +26,23 @@ use tantivy::{
     Term,
 };
 
-/// The JSON stored as tantivy's commit payload: the schema version, and the synonym groups of
-/// every `podcast.toml` indexed so far (by the file's path), committed with the documents.
+/// The JSON stored as tantivy's commit payload: the schema version, the synonym groups of
+/// every `podcast.toml` indexed so far (by the file's path), and the pair words the pair fields
+/// were written with, committed with the documents.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Payload {
     pub(crate) podseek_schema: u32,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) synonyms: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) pair_words: Vec<String>,
+}
+
+impl Payload {
+    /// The pair words as a set.
+    pub(crate) fn pair_set(&self) -> analyzer::PairWords {
+        std::sync::Arc::new(self.pair_words.iter().cloned().collect())
+    }
 }
 
 /// The payload of the last commit, if it is podseek's.
@@ -67,18 +77,19 @@ pub(crate) fn open_index(dir: &Path) -> Result<Index> {
     }
     let folder = dir::IndexDir::open(dir).map_err(|e| open_error(dir, e.into()))?;
     let index = Index::open(folder).map_err(|e| open_error(dir, e))?;
-    check_version(dir, &index)?;
-    schema::register_analyzers(&index);
+    let payload = check_version(dir, &index)?;
+    schema::register_analyzers(&index, &payload.unwrap_or_default().pair_set());
     Ok(index)
 }
 
-fn check_version(dir: &Path, index: &Index) -> Result<()> {
+/// Checks that this build reads the index; gives its payload, if it is podseek's.
+fn check_version(dir: &Path, index: &Index) -> Result<Option<Payload>> {
     let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
-    let found = metas
+    let payload = metas
         .payload
         .as_deref()
-        .and_then(|p| serde_json::from_str::<Payload>(p).ok())
-        .map(|p| p.podseek_schema);
+        .and_then(|p| serde_json::from_str::<Payload>(p).ok());
+    let found = payload.as_ref().map(|p| p.podseek_schema);
     let ok = match found {
         Some(v) => {
             (schema::OLDEST_READABLE_VERSION..=SCHEMA_VERSION).contains(&v)
@@ -87,7 +98,7 @@ fn check_version(dir: &Path, index: &Index) -> Result<()> {
         None => schema::readable(&index.schema()),
     };
     if ok {
-        return Ok(());
+        return Ok(payload);
     }
     Err(Error::SchemaMismatch {
         dir: dir.to_path_buf(),
@@ -107,6 +118,8 @@ pub struct PodIndex {
     /// The synonyms queries use: built-in, from indexed `podcast.toml` files, and added ones.
     pub synonyms: Synonyms,
     reader: IndexReader,
+    /// The pair words of the commit read (a rebuild may choose others): see [`Self::pair_words`].
+    pair_words: std::sync::RwLock<analyzer::PairWords>,
 }
 
 impl PodIndex {
@@ -136,7 +149,9 @@ impl PodIndex {
             .try_into()
             .map_err(|e| open_error(dir, e))?;
         let mut synonyms = Synonyms::builtin();
-        for (source, lines) in payload(&index).map(|p| p.synonyms).unwrap_or_default() {
+        let payload = payload(&index).unwrap_or_default();
+        let pair_words = std::sync::RwLock::new(payload.pair_set());
+        for (source, lines) in payload.synonyms {
             for (i, line) in lines.iter().enumerate() {
                 // Checked when indexed; a line this build cannot use is left out, not fatal.
                 let _ = synonyms.add_line(line, &format!("{source}: synonyms[{i}]"));
@@ -148,7 +163,16 @@ impl PodIndex {
             fields,
             synonyms,
             reader,
+            pair_words,
         })
+    }
+
+    /// The words whose two-word phrases the pair fields hold (empty: phrases read positions).
+    pub fn pair_words(&self) -> analyzer::PairWords {
+        self.pair_words
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Adds the synonym groups of a file (`--synonyms FILE`) for this index's searches.
@@ -161,9 +185,16 @@ impl PodIndex {
         self.reader.searcher()
     }
 
-    /// Picks up a newer commit, if any.
+    /// Picks up a newer commit, if any, and the pair words it was written with.
     pub fn reload(&self) -> Result<()> {
-        Ok(self.reader.reload()?)
+        self.reader.reload()?;
+        // A rebuild committed in between the two reads is seen at the next reload.
+        let words = payload(&self.index).unwrap_or_default().pair_set();
+        *self
+            .pair_words
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = words;
+        Ok(())
     }
 
     fn kind_query(&self, kind: &str) -> Box<dyn Query> {

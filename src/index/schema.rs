@@ -14,11 +14,11 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 /// Bumped whenever the schema or the analyzers change; an index of a version this build cannot
 /// read must be rebuilt. 5: sections analysed by [`TEXT_ANALYZER_REPEATED`], chapter documents
 /// without the episode's key, kind, podcast and number (found through their episode, see
-/// [`super::groups`]), no `start` field.
-pub const SCHEMA_VERSION: u32 = 5;
+/// [`super::groups`]), no `start` field. 6: pair fields for two-word phrases of frequent words.
+pub const SCHEMA_VERSION: u32 = 6;
 /// The oldest version this build reads and updates: 4's section analyzer gives the same tokens,
 /// its unused `start` field is left empty, and what its chapter documents repeat of their
-/// episode is not needed.
+/// episode is not needed; 4 and 5 have no pair fields, so their phrases read positions.
 pub const OLDEST_READABLE_VERSION: u32 = 4;
 
 /// The analyzer of searchable text: words and marked stems.
@@ -26,6 +26,15 @@ pub const TEXT_ANALYZER: &str = "podseek_code";
 /// [`TEXT_ANALYZER`] with repeated values replayed (sections): the same tokens, so an index whose
 /// section field names either analyzer reads the same.
 pub const TEXT_ANALYZER_REPEATED: &str = "podseek_code_repeated";
+/// [`TEXT_ANALYZER`] recording the pair words for the pair field after it (chapter titles).
+pub const TEXT_ANALYZER_RECORDING: &str = "podseek_code_recording";
+/// [`TEXT_ANALYZER_REPEATED`] recording the pair words for the pair field after it (sections).
+pub const TEXT_ANALYZER_REPEATED_RECORDING: &str = "podseek_code_repeated_recording";
+/// The analyzer of the chapter-title pair field ([`analyzer::pairs`]), registered with the
+/// index's pair words.
+pub const PAIRS_ANALYZER: &str = "podseek_pairs";
+/// [`PAIRS_ANALYZER`] with repeated values replayed (sections).
+pub const PAIRS_ANALYZER_REPEATED: &str = "podseek_pairs_repeated";
 /// Lowercased whole values (podcast names), for exact but case-blind filters.
 pub const KEYWORD_ANALYZER: &str = "podseek_keyword";
 
@@ -56,6 +65,10 @@ pub struct Fields {
     pub chapter_title: Field,
     /// The chapter's `PART n:` section (chapter documents).
     pub section: Field,
+    /// The chapter title's pair terms ([`analyzer::pairs`]); none in indexes before version 6.
+    pub chapter_title_pairs: Option<Field>,
+    /// The section's pair terms.
+    pub section_pairs: Option<Field>,
     /// Episode title (episode documents only: a title match is one hit for the episode, and
     /// indexing it again on every chapter made a third of a build's tokens).
     pub episode_title: Field,
@@ -78,15 +91,17 @@ fn exact_options(analyzer: &str) -> TextOptions {
 
 /// Builds the schema.
 pub fn build() -> Schema {
-    build_with(TEXT_ANALYZER_REPEATED, false)
+    build_with(TEXT_ANALYZER_REPEATED_RECORDING, false, true)
 }
 
-/// Whether this build reads and writes an index of `schema`: this one, or version 4's.
+/// Whether this build reads and writes an index of `schema`: this one, or version 5's or 4's.
 pub fn readable(schema: &Schema) -> bool {
-    *schema == build() || *schema == build_with(TEXT_ANALYZER, true)
+    *schema == build()
+        || *schema == build_with(TEXT_ANALYZER_REPEATED, false, false)
+        || *schema == build_with(TEXT_ANALYZER, true, false)
 }
 
-fn build_with(section_analyzer: &str, start: bool) -> Schema {
+pub(super) fn build_with(section_analyzer: &str, start: bool, pairs: bool) -> Schema {
     let mut b = Schema::builder();
     // Fields only filtered on are never scored: no field norms (a byte per document each).
     let keyword = || {
@@ -113,10 +128,29 @@ fn build_with(section_analyzer: &str, start: bool) -> Schema {
         ),
     );
     b.add_u64_field("number", NumericOptions::default().set_indexed().set_fast());
-    b.add_text_field("chapter_title", exact_options(TEXT_ANALYZER));
+    // Scored with the phrase's own field's norms: no norms of their own, no positions. Each
+    // comes right after its field: tantivy analyses fields in order, and the pair field takes
+    // the words its field's analyzer recorded (`analyzer::RecordPairWords`).
+    let pair_options = |analyzer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
+        )
+    };
+    if pairs {
+        b.add_text_field("chapter_title", exact_options(TEXT_ANALYZER_RECORDING));
+        b.add_text_field("chapter_title_pairs", pair_options(PAIRS_ANALYZER));
+    } else {
+        b.add_text_field("chapter_title", exact_options(TEXT_ANALYZER));
+    }
     // Every chapter of a section has it, so consecutive values repeat (a third of the bench
     // corpus's words are sections).
     b.add_text_field("section", exact_options(section_analyzer));
+    if pairs {
+        b.add_text_field("section_pairs", pair_options(PAIRS_ANALYZER_REPEATED));
+    }
     b.add_text_field("episode_title", exact_options(TEXT_ANALYZER));
     b.add_text_field("description", exact_options(TEXT_ANALYZER));
     if start {
@@ -142,6 +176,8 @@ impl Fields {
             number: f("number")?,
             chapter_title: f("chapter_title")?,
             section: f("section")?,
+            chapter_title_pairs: schema.get_field("chapter_title_pairs").ok(),
+            section_pairs: schema.get_field("section_pairs").ok(),
             episode_title: f("episode_title")?,
             description: f("description")?,
             chapter: f("chapter")?,
@@ -150,14 +186,30 @@ impl Fields {
     }
 }
 
-/// Registers podseek's analyzers; tantivy does not store them, so every open must do this.
-pub fn register_analyzers(index: &Index) {
+/// Registers podseek's analyzers, the pair fields' with the index's pair words; tantivy does not
+/// store them, so every open must do this.
+pub fn register_analyzers(index: &Index, pair_words: &analyzer::PairWords) {
     index
         .tokenizers()
         .register(TEXT_ANALYZER, analyzer::exact_with_stems());
     index.tokenizers().register(
         TEXT_ANALYZER_REPEATED,
         analyzer::exact_with_stems_repeated(),
+    );
+    index.tokenizers().register(
+        TEXT_ANALYZER_RECORDING,
+        analyzer::exact_with_stems_recording(pair_words.clone()),
+    );
+    index.tokenizers().register(
+        TEXT_ANALYZER_REPEATED_RECORDING,
+        analyzer::exact_with_stems_repeated_recording(pair_words.clone()),
+    );
+    index
+        .tokenizers()
+        .register(PAIRS_ANALYZER, analyzer::pairs(pair_words.clone()));
+    index.tokenizers().register(
+        PAIRS_ANALYZER_REPEATED,
+        analyzer::pairs_repeated(pair_words.clone()),
     );
     let keyword = TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
@@ -170,11 +222,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_4_indexes_stay_readable() {
+    fn version_4_and_5_indexes_stay_readable() {
         assert!(readable(&build()));
-        assert!(readable(&build_with(TEXT_ANALYZER, true)));
-        assert!(!readable(&build_with(TEXT_ANALYZER, false)));
-        assert!(!readable(&build_with(KEYWORD_ANALYZER, true)));
+        assert!(readable(&build_with(TEXT_ANALYZER_REPEATED, false, false)));
+        assert!(readable(&build_with(TEXT_ANALYZER, true, false)));
+        assert!(!readable(&build_with(TEXT_ANALYZER, false, false)));
+        assert!(!readable(&build_with(KEYWORD_ANALYZER, true, false)));
+        assert!(!readable(&build_with(TEXT_ANALYZER, true, true)));
+        assert!(!readable(&build_with(TEXT_ANALYZER_REPEATED, false, true)));
         assert!(!readable(&Schema::builder().build()));
     }
 }

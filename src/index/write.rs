@@ -1,5 +1,6 @@
 //! Incremental indexing: new and changed episodes are (re)written, the rest skipped, in one commit.
 
+use super::analyzer::PairWords;
 use super::groups::EpisodeGroups;
 use super::queue::{InFlight, Queued};
 use super::schema::{self, Fields, KIND_EPISODE};
@@ -25,6 +26,9 @@ pub struct IndexOptions {
     pub memory_budget: usize,
     /// How long to wait for another process's writer lock; None fails at once.
     pub wait: Option<std::time::Duration>,
+    /// Fewest chapters a word must be in to get pair terms, when a build chooses its pair words;
+    /// None: [`PAIR_MIN_DOCS`] or [`PAIR_MIN_SHARE`] of the chapters, whichever is more.
+    pub pair_min_docs: Option<u64>,
 }
 
 /// What an update did; `episodes` and `chapters` are the totals after it.
@@ -201,7 +205,7 @@ fn open_or_create(dir: &Path, rebuild: bool) -> Result<(Index, bool)> {
             },
             other => open_error(dir, other),
         })?;
-    schema::register_analyzers(&index);
+    schema::register_analyzers(&index, &PairWords::default());
     Ok((index, true))
 }
 
@@ -315,6 +319,7 @@ fn documents(
     key: &str,
     file: &SourceFile,
     hash: u64,
+    pairs: bool,
 ) -> Vec<TantivyDocument> {
     let mut docs = Vec::with_capacity(ep.chapters.len() + 1);
     let mut e = TantivyDocument::default();
@@ -342,9 +347,79 @@ fn documents(
         if let Some(s) = &c.section {
             d.add_text(f.section, s);
         }
+        // Without pair words the pair fields would analyse the text for nothing.
+        if pairs {
+            if let Some(p) = f.chapter_title_pairs {
+                d.add_text(p, &c.title);
+            }
+            if let (Some(p), Some(s)) = (f.section_pairs, &c.section) {
+                d.add_text(p, s);
+            }
+        }
         docs.push(d);
     }
     docs
+}
+
+/// Fewest chapters a word must be in to get pair terms: a phrase of a rarer word reads the
+/// positions of fewer documents than that (2,000 take about 0.4 ms).
+pub const PAIR_MIN_DOCS: u64 = 2_000;
+/// ... and the share of all chapters it must be in (1 in 100).
+pub const PAIR_MIN_SHARE: u64 = 100;
+/// Most pair words an index has (the most frequent first): pairs of frequent words are few.
+const MAX_PAIR_WORDS: usize = 256;
+/// One chapter in this many is read to count words: the count only picks the set.
+const PAIR_SAMPLE: usize = 8;
+
+/// The pair words of a fresh build: the words found in the titles and sections of at least
+/// [`PAIR_MIN_DOCS`] chapters and of one chapter in [`PAIR_MIN_SHARE`] (or `min_docs`), most
+/// frequent first. Two-word phrases of these are where reading positions costs most (tens of thousands
+/// of candidates at 100,000 episodes). Any set gives the same results: a phrase of words
+/// outside it reads positions.
+fn choose_pair_words(loaded: &Loaded, min_docs: Option<u64>) -> Vec<String> {
+    let chapters: usize = loaded.episodes().map(|e| e.chapters.len()).sum();
+    let need = min_docs
+        .unwrap_or_else(|| PAIR_MIN_DOCS.max(chapters as u64 / PAIR_MIN_SHARE))
+        .max(1);
+    // Sampled, unless that would leave too few chapters to count reliably.
+    let step = if min_docs.is_some() || chapters < 100_000 {
+        1
+    } else {
+        PAIR_SAMPLE
+    };
+    type Counts = HashMap<Vec<u8>, u64, rustc_hash::FxBuildHasher>;
+    let mut counts = Counts::default();
+    let mut word = Vec::new();
+    // ASCII words, lowercased: what the analyzer gives for them.
+    let mut count = |text: &str, counts: &mut Counts| {
+        for w in text.as_bytes().split(|c| !c.is_ascii_alphanumeric()) {
+            if w.is_empty() {
+                continue;
+            }
+            word.clear();
+            word.extend(w.iter().map(u8::to_ascii_lowercase));
+            match counts.get_mut(word.as_slice()) {
+                Some(n) => *n += step as u64,
+                None => {
+                    counts.insert(word.clone(), step as u64);
+                }
+            }
+        }
+    };
+    let all = loaded.episodes().flat_map(|e| &e.chapters);
+    for c in all.step_by(step) {
+        count(&c.title, &mut counts);
+        if let Some(s) = &c.section {
+            count(s, &mut counts);
+        }
+    }
+    let mut words: Vec<(Vec<u8>, u64)> = counts.into_iter().filter(|(_, n)| *n >= need).collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    words.truncate(MAX_PAIR_WORDS);
+    words
+        .into_iter()
+        .filter_map(|(w, _)| String::from_utf8(w).ok())
+        .collect()
 }
 
 /// Deletes an episode's documents: its episode document and the chapters after it.
@@ -440,6 +515,7 @@ pub struct Change {
 /// An index open for writing: holds the writer lock until dropped or finished, so a caller can
 /// keep other state (the followed-sources file) consistent with the commit.
 pub struct Writer {
+    dir: std::path::PathBuf,
     index: Index,
     fields: Fields,
     w: IndexWriter<Queued>,
@@ -450,6 +526,9 @@ pub struct Writer {
     merge: bool,
     /// One reader for lookups during the run (reloaded after the commit), not one per lookup.
     reader: tantivy::IndexReader,
+    /// The pair words of the index (a fresh build chooses them in [`Writer::commit`]).
+    pair_words: PairWords,
+    pair_min_docs: Option<u64>,
 }
 
 impl Writer {
@@ -470,7 +549,11 @@ impl Writer {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
+        let pair_words = super::payload(&index).unwrap_or_default().pair_set();
         Ok(Writer {
+            dir: dir.to_path_buf(),
+            pair_words,
+            pair_min_docs: opts.pair_min_docs,
             reader,
             index,
             fields,
@@ -520,6 +603,14 @@ impl Writer {
         vanished: &Vanished,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<(IndexSummary, Vec<Change>)> {
+        let fresh = self.rebuild || self.created;
+        if fresh && self.fields.chapter_title_pairs.is_some() {
+            // Before the first document: the indexing threads take the analyzer then.
+            let words = choose_pair_words(loaded, self.pair_min_docs);
+            self.pair_words = std::sync::Arc::new(words.into_iter().collect());
+            schema::register_analyzers(&self.index, &self.pair_words);
+        }
+        let pairs = !self.pair_words.is_empty();
         let f = &self.fields;
         let w = &mut self.w;
         let before = &self.before;
@@ -531,6 +622,16 @@ impl Writer {
             warnings: loaded.output_warnings(),
             ..IndexSummary::default()
         };
+        if self.rebuild && self.fields.chapter_title_pairs.is_none() {
+            // Replacing the folder would leave nothing if the run were interrupted; say how.
+            summary.warnings.push(Warning {
+                source: self.dir.display().to_string(),
+                message: "the index keeps the layout of an older podseek, whose two-word \
+                          phrases read positions (slower over many episodes): remove the \
+                          folder and index again to get the current layout"
+                    .into(),
+            });
+        }
         // The last file to mention an episode wins; earlier copies are reported.
         let mut chosen: HashMap<String, (usize, usize)> = HashMap::new();
         let mut order = Vec::new();
@@ -575,7 +676,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         delete_episode(w, f, key)?;
-                        add_episode(w, &queue, documents(f, ep, &json, key, file, hash))?;
+                        add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs))?;
                         changed = true;
                     }
                 }
@@ -596,7 +697,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    add_episode(w, &queue, documents(f, ep, &json, key, file, hash))?;
+                    add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs))?;
                     changed = true;
                 }
             }
@@ -647,7 +748,6 @@ impl Writer {
         }
 
         // Synonyms of the podcast.toml files read now replace what they said before.
-        let fresh = self.rebuild || self.created;
         let old_synonyms = if fresh {
             BTreeMap::new()
         } else {
@@ -664,9 +764,12 @@ impl Writer {
             }
         }
         if changed || fresh || synonyms != old_synonyms {
+            let mut pair_words: Vec<String> = self.pair_words.iter().cloned().collect();
+            pair_words.sort();
             let payload = serde_json::to_string(&Payload {
                 podseek_schema: SCHEMA_VERSION,
                 synonyms,
+                pair_words,
             })
             .unwrap_or_default();
             let mut prepared = w.prepare_commit()?;
@@ -778,5 +881,56 @@ mod tests {
                 "where an episode sits is not its content"
             );
         }
+    }
+
+    #[test]
+    fn an_index_of_the_previous_layout_is_rebuilt_in_it_with_a_warning() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let at = dir.path().join("index");
+        std::fs::create_dir_all(&at)?;
+        // Version 5: no pair fields.
+        let old = schema::build_with(schema::TEXT_ANALYZER_REPEATED, false, false);
+        Index::builder().schema(old.clone()).create_in_dir(&at)?;
+        let layout_warnings = |s: &IndexSummary| {
+            s.warnings
+                .iter()
+                .filter(|w| w.message.contains("layout of an older podseek"))
+                .count()
+        };
+        let opts = |rebuild| IndexOptions {
+            rebuild,
+            ..IndexOptions::default()
+        };
+        let s = update(
+            &at,
+            &mut crate::load::bundled(),
+            &opts(false),
+            &mut |_, _| {},
+        )?;
+        assert_eq!(layout_warnings(&s), 0);
+        assert!(s.added > 0);
+        let s = update(
+            &at,
+            &mut crate::load::bundled(),
+            &opts(true),
+            &mut |_, _| {},
+        )?;
+        assert_eq!(layout_warnings(&s), 1);
+        assert_eq!((s.added, s.unchanged), (s.episodes as usize, 0));
+        let idx = super::super::PodIndex::open(&at)?;
+        assert_eq!(idx.index.schema(), old);
+        assert!(idx.fields.chapter_title_pairs.is_none());
+        // Its phrases read positions.
+        let r = crate::search::search(
+            &idx,
+            "\"reference cycles\"",
+            &crate::SearchOptions {
+                limit: 10,
+                episode: None,
+                podcast: None,
+            },
+        )?;
+        assert!(r.total > 0);
+        Ok(())
     }
 }

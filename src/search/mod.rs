@@ -4,6 +4,7 @@
 //! typos, prefixes), [`rank`] groups hits by episode, [`snippet`] marks what matched.
 
 mod exclude;
+mod pairs;
 pub mod plan;
 pub mod query;
 pub mod rank;

@@ -5,12 +5,13 @@
 //! can be retried without the words that match nothing.
 
 use super::exclude::Forward;
+use super::pairs::PairQuery;
 use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
 use super::union;
 use crate::error::Result;
 use crate::index::PodIndex;
-use crate::index::analyzer::{self, QueryTerm};
+use crate::index::analyzer::{self, PairWords, QueryTerm};
 use std::collections::{HashMap, HashSet};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -261,6 +262,8 @@ pub struct Planner<'a> {
     highlight: Highlight,
     /// (field, weight) for every text field.
     all: Vec<(Field, f32)>,
+    /// The index's pair words: a two-word phrase of them reads a pair term ([`PairQuery`]).
+    pairs: PairWords,
 }
 
 /// A weighted query.
@@ -397,7 +400,28 @@ impl<'a> Planner<'a> {
             fuzzy_left: MAX_FUZZY_WORDS,
             highlight: Highlight::default(),
             all,
+            pairs: idx.pair_words(),
         }
+    }
+
+    /// The phrase `words` in `field`: from the pair field when the index has the pair (the same
+    /// documents and scores, without reading positions), else from positions.
+    fn phrase(&self, field: Field, words: &[String]) -> Box<dyn Query> {
+        let f = &self.idx.fields;
+        let pair_field = if field == f.chapter_title {
+            f.chapter_title_pairs
+        } else if field == f.section {
+            f.section_pairs
+        } else {
+            None
+        };
+        if let ([a, b], Some(pair_field)) = (words, pair_field)
+            && self.pairs.contains(a)
+            && self.pairs.contains(b)
+        {
+            return Box::new(PairQuery::new(field, pair_field, a, b));
+        }
+        phrase_query(field, words)
     }
 
     fn fields(&self, scope: &Scope) -> Vec<(Field, f32)> {
@@ -514,7 +538,7 @@ impl<'a> Planner<'a> {
                         span.iter().flat_map(|t| t.leaves.iter().cloned()).collect();
                     let mut ways: Vec<Box<dyn Query>> = all
                         .iter()
-                        .map(|&(f, w)| boosted(phrase_query(f, &leaves), w * EXACT))
+                        .map(|&(f, w)| boosted(self.phrase(f, &leaves), w * EXACT))
                         .collect();
                     ways.push(boosted(apart, SCATTERED));
                     ways
@@ -578,7 +602,7 @@ impl<'a> Planner<'a> {
         {
             let qs = all
                 .iter()
-                .map(|&(field, w)| boosted(phrase_query(field, bonus), w * PROXIMITY))
+                .map(|&(field, w)| boosted(self.phrase(field, bonus), w * PROXIMITY))
                 .collect();
             plan.bonus = Some(any_of(qs));
         }
@@ -616,7 +640,7 @@ impl<'a> Planner<'a> {
                         Some(any_of(
                             fields
                                 .iter()
-                                .map(|&(f, w)| boosted(phrase_query(f, &leaves), w))
+                                .map(|&(f, w)| boosted(self.phrase(f, &leaves), w))
                                 .collect(),
                         ))
                     }
@@ -691,7 +715,7 @@ impl<'a> Planner<'a> {
                 }
             }
             if leaves.len() > 1 {
-                ways.push(boosted(phrase_query(field, &leaves), w * SYNONYM));
+                ways.push(boosted(self.phrase(field, &leaves), w * SYNONYM));
             }
         }
         for t in terms {
@@ -719,7 +743,7 @@ impl<'a> Planner<'a> {
         for &(field, w) in fields {
             ways.push(boosted(term_query(field, &t.whole), w * EXACT));
             if t.leaves.len() > 1 && !common {
-                ways.push(boosted(phrase_query(field, &t.leaves), w * PARTS));
+                ways.push(boosted(self.phrase(field, &t.leaves), w * PARTS));
             }
             if let Some(s) = &stem {
                 ways.extend(stemmed(field, &t.whole, s, w * STEM));
