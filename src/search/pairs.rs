@@ -186,9 +186,10 @@ mod tests {
         "event",
     ];
 
-    /// Show notes of 40 episodes whose chapter titles and sections are runs of [`VOCAB`].
-    fn notes() -> String {
-        let mut seed: u64 = 7;
+    /// Show notes of the episodes `numbers`, whose chapter titles and sections are runs of
+    /// [`VOCAB`].
+    fn notes(numbers: std::ops::RangeInclusive<u32>) -> String {
+        let mut seed = u64::from(*numbers.start());
         let mut next = move |n: usize| {
             seed = seed
                 .wrapping_mul(6364136223846793005)
@@ -196,7 +197,7 @@ mod tests {
             (seed >> 33) as usize % n
         };
         let mut out = String::new();
-        for e in 1..=40 {
+        for e in numbers {
             writeln!(out, "Episode {e}: Show {e}").ok();
             writeln!(out, "## Timestamps").ok();
             for c in 0..12 {
@@ -212,11 +213,16 @@ mod tests {
         out
     }
 
-    fn build(dir: &Path, notes: &Path, pair_min_docs: u64) -> anyhow::Result<PodIndex> {
+    fn build(
+        dir: &Path,
+        notes: &Path,
+        pair_min_docs: u64,
+        rebuild: bool,
+    ) -> anyhow::Result<PodIndex> {
         let mut loaded = load::load(&[notes.to_path_buf()], &LoadOptions::default())?;
         let opts = IndexOptions {
             pair_min_docs: Some(pair_min_docs),
-            rebuild: true,
+            rebuild,
             ..IndexOptions::default()
         };
         index::update(dir, &mut loaded, &opts, &mut |_, _| {})?;
@@ -252,13 +258,18 @@ mod tests {
     #[test]
     fn pair_terms_find_and_score_what_positions_do() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
-        let file = dir.path().join("notes.txt");
-        std::fs::write(&file, notes())?;
+        let (first, later) = (dir.path().join("1.txt"), dir.path().join("2.txt"));
+        std::fs::write(&first, notes(1..=30))?;
+        std::fs::write(&later, notes(31..=40))?;
+        let (pairs, positions) = (dir.path().join("pairs"), dir.path().join("positions"));
         // Built without pairs first: a rebuild chooses the words again, and its indexing
-        // threads analyse with them.
-        build(&dir.path().join("pairs"), &file, u64::MAX)?;
-        let with = build(&dir.path().join("pairs"), &file, 1)?;
-        let without = build(&dir.path().join("positions"), &file, u64::MAX)?;
+        // threads analyse with them. A later run adds episodes with the words chosen (its own
+        // `pair_min_docs` is not used: only full builds choose).
+        build(&pairs, &first, u64::MAX, true)?;
+        build(&pairs, &first, 1, true)?;
+        let with = build(&pairs, &later, u64::MAX, false)?;
+        build(&positions, &first, u64::MAX, true)?;
+        let without = build(&positions, &later, 1, false)?;
         assert!(without.pair_words().is_empty());
         for w in [
             "garbage",
@@ -274,13 +285,20 @@ mod tests {
         // The pairs are there, in both fields.
         let s = with.searcher();
         let f = &with.fields;
-        for (field, pair) in [
-            (f.chapter_title_pairs, "garbage collection"),
-            (f.section_pairs, "garbage collection"),
-            (f.chapter_title_pairs, "free threading"),
-        ] {
+        for field in [f.chapter_title_pairs, f.section_pairs] {
             let field = field.ok_or_else(|| anyhow::anyhow!("no pair field"))?;
-            let term = tantivy::Term::from_field_text(field, pair);
+            let mut terms = 0;
+            for r in s.segment_readers() {
+                terms += r.inverted_index(field)?.terms().num_terms();
+            }
+            assert!(terms > 20, "{terms}");
+        }
+        let term = |pair| {
+            f.chapter_title_pairs
+                .map(|p| tantivy::Term::from_field_text(p, pair))
+        };
+        for pair in ["garbage collection", "free threading"] {
+            let term = term(pair).ok_or_else(|| anyhow::anyhow!("no pair field"))?;
             assert!(s.doc_freq(&term)? > 0, "{pair}");
         }
         let words: Vec<String> = VOCAB
