@@ -938,8 +938,9 @@ struct Recorded {
     /// Its tokens in the pair words, with positions: the first `len`.
     found: Vec<(usize, String)>,
     len: usize,
-    /// The pair words they were checked against (by address).
-    words: usize,
+    /// The pair words they were checked against (held, so that no other set can take its
+    /// address while the record compares by it).
+    words: Option<PairWords>,
     /// The whole text was analysed, and nothing took the record since.
     complete: bool,
 }
@@ -951,16 +952,16 @@ thread_local! {
     static RECORDED: std::cell::RefCell<Recorded> = std::cell::RefCell::default();
 }
 
-fn words_id(words: &PairWords) -> usize {
-    std::sync::Arc::as_ptr(words) as usize
-}
-
 /// The recorded words of `text`, if the last text recorded on this thread was it (analysed
 /// against the same `words`), swapped into `found`; their number.
 fn take_recorded(words: &PairWords, text: &str, found: &mut Vec<(usize, String)>) -> Option<usize> {
     RECORDED.with(|r| {
         let mut r = r.borrow_mut();
-        if !r.complete || r.words != words_id(words) || r.text != text {
+        let same_words = r
+            .words
+            .as_ref()
+            .is_some_and(|w| std::sync::Arc::ptr_eq(w, words));
+        if !r.complete || !same_words || r.text != text {
             return None;
         }
         r.complete = false;
@@ -1056,7 +1057,13 @@ impl<T: TokenStream> TokenStream for RecordStream<'_, T> {
                 r.text.push_str(self.text);
                 std::mem::swap(&mut r.found, self.found);
                 r.len = self.len;
-                r.words = words_id(self.words);
+                if !r
+                    .words
+                    .as_ref()
+                    .is_some_and(|w| std::sync::Arc::ptr_eq(w, self.words))
+                {
+                    r.words = Some(self.words.clone());
+                }
                 r.complete = true;
             });
         }
