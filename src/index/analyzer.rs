@@ -876,17 +876,7 @@ impl<T: Tokenizer> Tokenizer for PairsWrapper<T> {
         } else if !self.words.is_empty() {
             let mut stream = self.inner.token_stream(text);
             while stream.advance() {
-                let t = stream.token();
-                if self.words.contains(&t.text) {
-                    if found == self.found.len() {
-                        self.found.push((0, String::new()));
-                    }
-                    let slot = &mut self.found[found];
-                    slot.0 = t.position;
-                    slot.1.clear();
-                    slot.1.push_str(&t.text);
-                    found += 1;
-                }
+                note_pair_word(&self.words, stream.token(), &mut self.found, &mut found);
             }
         }
         let found = &mut self.found[..found];
@@ -930,6 +920,22 @@ impl<T: Tokenizer> Tokenizer for PairsWrapper<T> {
     }
 }
 
+/// Notes `t` in `found[*len]` (buffers reused) when it is one of the pair `words`.
+fn note_pair_word(words: &PairWords, t: &Token, found: &mut Vec<(usize, String)>, len: &mut usize) {
+    // Stems are not words of a phrase (whatever a payload lists).
+    if !words.contains(&t.text) || t.text.starts_with(STEM_MARK) {
+        return;
+    }
+    if *len == found.len() {
+        found.push((0, String::new()));
+    }
+    let slot = &mut found[*len];
+    slot.0 = t.position;
+    slot.1.clear();
+    slot.1.push_str(&t.text);
+    *len += 1;
+}
+
 /// What [`RecordPairWords`] saw of the last text it analysed on this thread.
 #[derive(Default)]
 struct Recorded {
@@ -945,6 +951,15 @@ struct Recorded {
     complete: bool,
 }
 
+impl Recorded {
+    /// Whether the record was made against `words` (the same set, not an equal one).
+    fn made_with(&self, words: &PairWords) -> bool {
+        self.words
+            .as_ref()
+            .is_some_and(|w| std::sync::Arc::ptr_eq(w, words))
+    }
+}
+
 thread_local! {
     /// tantivy analyses a document's fields in field order on one thread, so the pair field
     /// right after a text field finds that text's words here instead of analysing it again
@@ -957,11 +972,7 @@ thread_local! {
 fn take_recorded(words: &PairWords, text: &str, found: &mut Vec<(usize, String)>) -> Option<usize> {
     RECORDED.with(|r| {
         let mut r = r.borrow_mut();
-        let same_words = r
-            .words
-            .as_ref()
-            .is_some_and(|w| std::sync::Arc::ptr_eq(w, words));
-        if !r.complete || !same_words || r.text != text {
+        if !r.complete || !r.made_with(words) || r.text != text {
             return None;
         }
         r.complete = false;
@@ -1034,18 +1045,7 @@ impl<T: TokenStream> TokenStream for RecordStream<'_, T> {
     fn advance(&mut self) -> bool {
         if self.tail.advance() {
             if !self.done {
-                let t = self.tail.token();
-                // Stems are not words of a phrase (whatever a payload lists).
-                if self.words.contains(&t.text) && !t.text.starts_with(STEM_MARK) {
-                    if self.len == self.found.len() {
-                        self.found.push((0, String::new()));
-                    }
-                    let slot = &mut self.found[self.len];
-                    slot.0 = t.position;
-                    slot.1.clear();
-                    slot.1.push_str(&t.text);
-                    self.len += 1;
-                }
+                note_pair_word(self.words, self.tail.token(), self.found, &mut self.len);
             }
             return true;
         }
@@ -1057,11 +1057,7 @@ impl<T: TokenStream> TokenStream for RecordStream<'_, T> {
                 r.text.push_str(self.text);
                 std::mem::swap(&mut r.found, self.found);
                 r.len = self.len;
-                if !r
-                    .words
-                    .as_ref()
-                    .is_some_and(|w| std::sync::Arc::ptr_eq(w, self.words))
-                {
+                if !r.made_with(self.words) {
                     r.words = Some(self.words.clone());
                 }
                 r.complete = true;
@@ -1230,14 +1226,18 @@ mod tests {
         out
     }
 
-    fn with_positions(text: &str) -> Vec<(String, usize)> {
-        let mut a = exact();
+    /// Each token of `text` as `a` gives it, with its position.
+    fn tokens_at(a: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
         let mut s = a.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = s.next() {
             out.push((t.text.clone(), t.position));
         }
         out
+    }
+
+    fn with_positions(text: &str) -> Vec<(String, usize)> {
+        tokens_at(&mut exact(), text)
     }
 
     #[test]
@@ -1365,12 +1365,10 @@ mod tests {
 
     #[test]
     fn stems_sit_next_to_the_words_stemming_changes() {
-        let mut a = exact_with_stems();
-        let mut s = a.token_stream("Collections of refcounting sys.getrefcount() 3.14");
-        let mut out = Vec::new();
-        while let Some(t) = s.next() {
-            out.push((t.text.clone(), t.position));
-        }
+        let out = tokens_at(
+            &mut exact_with_stems(),
+            "Collections of refcounting sys.getrefcount() 3.14",
+        );
         // `of`, `sys` and `getrefcount` are their own stems; numbers have none.
         let want: Vec<(String, usize)> = [
             ("collections", 0),
@@ -1455,15 +1453,6 @@ mod tests {
 
     fn pair_words(words: &[&str]) -> PairWords {
         std::sync::Arc::new(words.iter().map(|w| w.to_string()).collect())
-    }
-
-    fn tokens_at(a: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
-        let mut s = a.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(t) = s.next() {
-            out.push((t.text.clone(), t.position));
-        }
-        out
     }
 
     #[test]
