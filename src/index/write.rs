@@ -528,6 +528,8 @@ pub struct Writer {
     reader: tantivy::IndexReader,
     /// The pair words of the index (a fresh build chooses them in [`Writer::commit`]).
     pair_words: PairWords,
+    /// The synonym groups of the commit the lock was taken on.
+    synonyms_before: BTreeMap<String, Vec<String>>,
     pair_min_docs: Option<u64>,
 }
 
@@ -549,9 +551,14 @@ impl Writer {
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        let pair_words = super::payload(&index).unwrap_or_default().pair_set();
+        // Read under the lock: a run that waited for it sees the commit it waited for, whose
+        // pair words its analyzers must use (they were registered with the words seen before).
+        let payload = super::payload(&index).unwrap_or_default();
+        let pair_words = payload.pair_set();
+        schema::register_analyzers(&index, &pair_words);
         Ok(Writer {
             dir: dir.to_path_buf(),
+            synonyms_before: payload.synonyms,
             pair_words,
             pair_min_docs: opts.pair_min_docs,
             reader,
@@ -751,9 +758,7 @@ impl Writer {
         let old_synonyms = if fresh {
             BTreeMap::new()
         } else {
-            super::payload(&self.index)
-                .map(|p| p.synonyms)
-                .unwrap_or_default()
+            self.synonyms_before.clone()
         };
         let mut synonyms = old_synonyms.clone();
         for (toml, lines) in &loaded.synonyms {
@@ -768,13 +773,14 @@ impl Writer {
             pair_words.sort();
             let payload = serde_json::to_string(&Payload {
                 podseek_schema: SCHEMA_VERSION,
-                synonyms,
+                synonyms: synonyms.clone(),
                 pair_words,
             })
             .unwrap_or_default();
             let mut prepared = w.prepare_commit()?;
             prepared.set_payload(&payload);
             prepared.commit()?;
+            self.synonyms_before = synonyms;
             self.merge = fresh;
             self.created = false;
             self.rebuild = false;
@@ -931,6 +937,62 @@ mod tests {
             },
         )?;
         assert!(r.total > 0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_writer_that_waited_for_a_rebuild_indexes_pairs_of_the_words_it_chose() -> anyhow::Result<()>
+    {
+        let dir = tempfile::tempdir()?;
+        let (first, later) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(
+            &first,
+            "Episode 1: One\n(00:00:00) zebra yak\n(00:01:00) quagga yak\n",
+        )?;
+        std::fs::write(&later, "Episode 2: Two\n(00:00:00) zebra quagga\n")?;
+        let load = |p: &Path| crate::load::load(&[p.to_path_buf()], &Default::default());
+        let at = dir.path().join("index");
+        // Built with no pair words; a rebuild then chooses some while another run waits.
+        let none = IndexOptions {
+            pair_min_docs: Some(u64::MAX),
+            ..IndexOptions::default()
+        };
+        update(&at, &mut load(&first)?, &none, &mut |_, _| {})?;
+        let mut rebuild = Writer::open(
+            &at,
+            &IndexOptions {
+                rebuild: true,
+                pair_min_docs: Some(1),
+                ..IndexOptions::default()
+            },
+        )?;
+        let waiting = {
+            let (at, later) = (at.clone(), later.clone());
+            std::thread::spawn(move || -> crate::error::Result<()> {
+                let opts = IndexOptions {
+                    wait: Some(std::time::Duration::from_secs(60)),
+                    ..IndexOptions::default()
+                };
+                let mut w = Writer::open(&at, &opts)?;
+                w.commit(&mut load(&later)?, &Vanished::RereadFiles, &mut |_, _| {})?;
+                w.finish()
+            })
+        };
+        // The waiting run has read the index before the rebuild commits.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        rebuild.commit(&mut load(&first)?, &Vanished::RereadFiles, &mut |_, _| {})?;
+        rebuild.finish()?;
+        waiting
+            .join()
+            .map_err(|_| anyhow::anyhow!("the waiting run panicked"))??;
+        let idx = super::super::PodIndex::open(&at)?;
+        assert!(idx.pair_words().contains("zebra") && idx.pair_words().contains("quagga"));
+        let field = idx
+            .fields
+            .chapter_title_pairs
+            .ok_or_else(|| anyhow::anyhow!("no pairs"))?;
+        let pair = Term::from_field_text(field, "zebra quagga");
+        assert_eq!(idx.searcher().doc_freq(&pair)?, 1);
         Ok(())
     }
 }
