@@ -10,6 +10,7 @@ pub mod query;
 pub mod rank;
 pub mod snippet;
 pub mod synonyms;
+mod terms;
 mod union;
 
 use crate::error::{Error, Result};
@@ -172,6 +173,11 @@ fn top_docs(
     q: &dyn Query,
     fetch: usize,
 ) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+    if let Some(clauses) = terms::clauses(q)
+        && let Some(found) = terms::top(searcher, &clauses, fetch)?
+    {
+        return Ok(found);
+    }
     Ok(searcher.search(q, &(Count, TopDocs::with_limit(fetch).order_by_score()))?)
 }
 

@@ -8,6 +8,7 @@ use super::exclude::Forward;
 use super::pairs::PairQuery;
 use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
+use super::terms::WeightedTerm;
 use super::union;
 use crate::error::Result;
 use crate::index::PodIndex;
@@ -266,10 +267,15 @@ pub struct Planner<'a> {
     pairs: PairWords,
 }
 
-/// A weighted query.
+/// A weighted query (a term query keeps its term readable: `terms::clauses`).
 fn boosted(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
     if (w - 1.0).abs() < f32::EPSILON {
         q
+    } else if let Some(t) = q.downcast_ref::<TermQuery>() {
+        Box::new(WeightedTerm {
+            query: t.clone(),
+            boost: w,
+        })
     } else {
         Box::new(BoostQuery::new(q, w))
     }
@@ -995,9 +1001,8 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_unit_far_commoner_than_the_rarest_is_sought() -> anyhow::Result<()> {
-        // 200 chapters say `memory python`, 2 say `memory allocator`.
+    /// 200 chapters say `memory python`, 2 say `memory allocator`.
+    fn memory_talks() -> anyhow::Result<(tempfile::TempDir, PodIndex)> {
         let mut notes = String::from("Episode 1: One\n");
         for i in 0..202 {
             let words = if i < 2 {
@@ -1014,6 +1019,12 @@ mod tests {
         let at = dir.path().join("index");
         index::update(&at, &mut loaded, &IndexOptions::default(), &mut |_, _| {})?;
         let idx = PodIndex::open(&at)?;
+        Ok((dir, idx))
+    }
+
+    #[test]
+    fn a_unit_far_commoner_than_the_rarest_is_sought() -> anyhow::Result<()> {
+        let (_dir, idx) = memory_talks()?;
         let searcher = idx.searcher();
         let plan = |q: &str| {
             let clauses = crate::search::query::parse(q);
@@ -1037,6 +1048,30 @@ mod tests {
         // Units of about the same size are both left to tantivy's union.
         let p = plan("memory python")?;
         assert_eq!(sought_units(&*p.query(&[0, 1])), [false, false]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_common_word_alone_is_a_union_of_weighted_terms() -> anyhow::Result<()> {
+        let (_dir, idx) = memory_talks()?;
+        let searcher = idx.searcher();
+        let plan = |q: &str| {
+            let clauses = crate::search::query::parse(q);
+            Planner::new(&idx, &searcher, &idx.synonyms).plan(&clauses, vec![])
+        };
+        // `memory` is in 202 chapters: taken as typed, its fields and stems are term queries
+        // only, which `search::terms` counts and ranks.
+        let q = plan("memory")?.query(&[0]);
+        let taken = crate::search::terms::clauses(&*q).unwrap_or_default();
+        let chapter = idx.fields.chapter_title;
+        assert!(
+            taken.contains(&(Term::from_field_text(chapter, "memory"), 3.0)),
+            "{taken:?}"
+        );
+        assert!(taken.len() >= 4, "{taken:?}");
+        // A phrase reads positions; two words are an intersection.
+        assert!(crate::search::terms::clauses(&*plan("\"memory python\"")?.query(&[0])).is_none());
+        assert!(crate::search::terms::clauses(&*plan("memory python")?.query(&[0, 1])).is_none());
         Ok(())
     }
 
