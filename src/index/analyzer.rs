@@ -981,7 +981,7 @@ fn take_recorded(words: &PairWords, text: &str, found: &mut Vec<(usize, String)>
     })
 }
 
-/// Passes tokens through and records those in the pair words (see [`take_recorded`]): the
+/// Passes tokens through and records those in the pair words (see `take_recorded`): the
 /// last filter of a field whose pair field comes right after it.
 #[derive(Clone)]
 pub struct RecordPairWords(PairWords);

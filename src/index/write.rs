@@ -27,7 +27,7 @@ pub struct IndexOptions {
     /// How long to wait for another process's writer lock; None fails at once.
     pub wait: Option<std::time::Duration>,
     /// Fewest chapters a word must be in to get pair terms, when a build chooses its pair words;
-    /// None: [`PAIR_MIN_DOCS`] or [`PAIR_MIN_SHARE`] of the chapters, whichever is more.
+    /// None: `PAIR_MIN_DOCS` or `PAIR_MIN_SHARE` of the chapters, whichever is more.
     pub pair_min_docs: Option<u64>,
 }
 
