@@ -181,6 +181,21 @@ fn top_docs(
     Ok(searcher.search(q, &(Count, TopDocs::with_limit(fetch).order_by_score()))?)
 }
 
+/// The plan requiring the units at `keep`, counted and ranked.
+fn required(
+    searcher: &Searcher,
+    plan: &Plan,
+    keep: &[usize],
+    fetch: usize,
+) -> Result<(usize, Vec<(f32, DocAddress)>)> {
+    if let Some([a, b]) = plan.two_term_units(keep)
+        && let Some(found) = terms::top_both(searcher, &a, &b, plan.bonus.as_deref(), fetch)?
+    {
+        return Ok(found);
+    }
+    top_docs(searcher, &*plan.query(keep), fetch)
+}
+
 /// How a search matched: which units were required, or whether any of them sufficed.
 struct Matched {
     total: usize,
@@ -194,7 +209,7 @@ struct Matched {
 /// remaining units, documents with more (and rarer) of them first.
 fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
     let all: Vec<usize> = (0..plan.units.len()).collect();
-    let (total, top) = top_docs(searcher, &*plan.query(&all), fetch)?;
+    let (total, top) = required(searcher, plan, &all, fetch)?;
     let found = |total, top, keep: &[usize]| Matched {
         total,
         top,
@@ -215,14 +230,14 @@ fn relaxed(searcher: &Searcher, plan: &Plan, fetch: usize) -> Result<Matched> {
         return Ok(found(0, vec![], &all));
     }
     if keep.len() < all.len() {
-        let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
+        let (total, top) = required(searcher, plan, &keep, fetch)?;
         if total > 0 {
             return Ok(found(total, top, &keep));
         }
     }
     if keep.iter().any(|&i| !plan.units[i].stop) && keep.iter().any(|&i| plan.units[i].stop) {
         keep.retain(|&i| !plan.units[i].stop);
-        let (total, top) = top_docs(searcher, &*plan.query(&keep), fetch)?;
+        let (total, top) = required(searcher, plan, &keep, fetch)?;
         if total > 0 {
             return Ok(found(total, top, &keep));
         }

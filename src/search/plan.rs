@@ -8,7 +8,7 @@ use super::exclude::Forward;
 use super::pairs::PairQuery;
 use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
-use super::terms::WeightedTerm;
+use super::terms::{self, WeightedTerm};
 use super::union;
 use crate::error::Result;
 use crate::index::PodIndex;
@@ -69,6 +69,10 @@ const MAX_PROXIMITY_WORDS: usize = 8;
 /// slower, though it ran a sixth fewer instructions: its seeks jump about the postings), was
 /// even at 8.7x and 9.4x, and won from 40x (`3.13 memory`, `renwenwen python`, `PEP 703`).
 const SEEK_RATIO: u64 = 16;
+
+/// Postings from which two units are run by [`terms::top_both`]; below, tantivy's intersection
+/// is as quick.
+const WINDOWED_POSTINGS: u64 = 8_192;
 
 /// Words people use to ask, dropped first when a question finds nothing.
 const STOP_WORDS: &[&str] = &[
@@ -194,6 +198,23 @@ impl Plan {
         // The bonus is only ever sought to the required units' matches.
         let sought = keep.len() > 1 && self.bonus_cost > rarest.saturating_mul(SEEK_RATIO);
         self.around(units, sought)
+    }
+
+    /// The terms of the two units at `keep` when [`terms::top_both`] is the way to run them:
+    /// both unions of term queries only, both of many postings and neither [`SEEK_RATIO`] times
+    /// the other's (tantivy's intersection seeks a far commoner unit to the rarer one's few
+    /// documents, which windows over all its postings would not), no filters, no negatives.
+    pub(crate) fn two_term_units(&self, keep: &[usize]) -> Option<[Vec<(Term, f32)>; 2]> {
+        let [i, j] = keep else { return None };
+        if !self.filters.is_empty() || !self.negatives.is_empty() {
+            return None;
+        }
+        let (u, v) = (self.units.get(*i)?, self.units.get(*j)?);
+        let (lo, hi) = (u.cost.min(v.cost), u.cost.max(v.cost));
+        if lo < WINDOWED_POSTINGS || hi > lo.saturating_mul(SEEK_RATIO) {
+            return None;
+        }
+        Some([terms::clauses(&*u.query)?, terms::clauses(&*v.query)?])
     }
 
     /// The query wanting any of the units at `keep`; documents with more of them score more.
@@ -1062,7 +1083,7 @@ mod tests {
         // `memory` is in 202 chapters: taken as typed, its fields and stems are term queries
         // only, which `search::terms` counts and ranks.
         let q = plan("memory")?.query(&[0]);
-        let taken = crate::search::terms::clauses(&*q).unwrap_or_default();
+        let taken = terms::clauses(&*q).unwrap_or_default();
         let chapter = idx.fields.chapter_title;
         assert!(
             taken.contains(&(Term::from_field_text(chapter, "memory"), 3.0)),
@@ -1070,9 +1091,58 @@ mod tests {
         );
         assert!(taken.len() >= 4, "{taken:?}");
         // A phrase reads positions; two words are an intersection.
-        assert!(crate::search::terms::clauses(&*plan("\"memory python\"")?.query(&[0])).is_none());
-        assert!(crate::search::terms::clauses(&*plan("memory python")?.query(&[0, 1])).is_none());
+        assert!(terms::clauses(&*plan("\"memory python\"")?.query(&[0])).is_none());
+        assert!(terms::clauses(&*plan("memory python")?.query(&[0, 1])).is_none());
         Ok(())
+    }
+
+    #[test]
+    fn two_units_of_terms_of_like_size_are_windowed() {
+        let f = tantivy::schema::Schema::builder().add_text_field("f", tantivy::schema::TEXT);
+        let unit = |w: &str, cost| Unit {
+            label: w.into(),
+            query: any_of(vec![term_query(f, w), boosted(term_query(f, "x"), 0.6)]),
+            stop: false,
+            cost,
+        };
+        let plan = |units| Plan {
+            units,
+            ..Plan::default()
+        };
+        let both = plan(vec![unit("a", 10_000), unit("b", 150_000)]);
+        let taken = both.two_term_units(&[0, 1]);
+        assert_eq!(
+            taken.map(|[a, _]| a),
+            Some(vec![
+                (Term::from_field_text(f, "a"), 1.0),
+                (Term::from_field_text(f, "x"), 0.6)
+            ])
+        );
+        // One unit, three, a far commoner one, too few postings: tantivy's own.
+        assert!(both.two_term_units(&[0]).is_none());
+        assert!(
+            plan(vec![unit("a", 10_000), unit("b", 170_000)])
+                .two_term_units(&[0, 1])
+                .is_none()
+        );
+        assert!(
+            plan(vec![unit("a", 5_000), unit("b", 6_000)])
+                .two_term_units(&[0, 1])
+                .is_none()
+        );
+        let three = plan(vec![unit("a", 9_000), unit("b", 9_000), unit("c", 9_000)]);
+        assert!(three.two_term_units(&[0, 1, 2]).is_none());
+        assert!(three.two_term_units(&[0, 2]).is_some());
+        // A filter, a negative, a phrase.
+        let mut filtered = plan(vec![unit("a", 10_000), unit("b", 10_000)]);
+        filtered.filters.push(term_query(f, "episode"));
+        assert!(filtered.two_term_units(&[0, 1]).is_none());
+        let mut negated = plan(vec![unit("a", 10_000), unit("b", 10_000)]);
+        negated.negatives.push(term_query(f, "gc"));
+        assert!(negated.two_term_units(&[0, 1]).is_none());
+        let mut phrased = plan(vec![unit("a", 10_000), unit("b", 10_000)]);
+        phrased.units[1].query = phrase_query(f, &["a".into(), "b".into()]);
+        assert!(phrased.two_term_units(&[0, 1]).is_none());
     }
 
     #[test]
