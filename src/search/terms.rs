@@ -8,10 +8,11 @@
 //! window's scores are added term by term, then the window's bitset is counted and only scores
 //! that beat the last hit kept are looked at; a segment with few postings (a rare word and its
 //! typos) is sorted instead. Two units intersect their windows' bits, which spares tantivy's
-//! seeks from one buffered union into the other (a quarter of such a search). Scores are the same bit for bit: each term
-//! scores with the BM25 weight tantivy's term query would use, and a document's terms are added
-//! in clause order starting from zero, as tantivy's summing union does. Ties keep the lower
-//! document address first, as `TopDocs` does.
+//! seeks from one buffered union into the other (a quarter of such a search).
+//!
+//! Scores are the same bit for bit: each term scores with the BM25 weight tantivy's term query
+//! would use, and a document's terms are added in clause order starting from zero, as tantivy's
+//! summing union does. Ties keep the lower document address first, as `TopDocs` does.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -534,9 +535,9 @@ mod tests {
     }
 
     /// Three segments (20,000, 3,000 and 17,000 documents, so windows and postings blocks
-    /// cross), every 13th document of the first two deleted (the third has no deletions),
-    /// `late` only past the first segment's first window: `a` and `b` repeated 0-6 times in texts of
-    /// many lengths, many texts alike (tied scores).
+    /// cross), every 13th document of the first two deleted (the third has no deletions):
+    /// `a` and `b` repeated 0-6 times in texts of many lengths, many texts alike (tied
+    /// scores), `rare` in every 97th, `late` only past the first segment's first window.
     fn index() -> tantivy::Result<(Searcher, Field, Field, Field)> {
         let mut schema = Schema::builder();
         let x = schema.add_text_field("x", TEXT);
