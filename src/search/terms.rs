@@ -80,6 +80,9 @@ const TABLE_MIN_DOCS: u32 = 4_096;
 const SPARSE: u32 = 8_192;
 /// Matches from which a window's scores are scanned whole instead of by its bits.
 const DENSE: usize = WINDOW as usize / 32;
+/// Matches of the first unit in a window below which the second is scored only where the
+/// first matched (above, the check's mispredicted branches cost more than the scores).
+const FILTER_BELOW: usize = WINDOW as usize / 8;
 /// Scores compared at once when looking for ones above the last hit kept.
 const CHUNK: usize = 16;
 
@@ -152,7 +155,18 @@ impl Cursor {
 
     /// Hands each document before `end` and its score to `add`, in document order.
     #[inline(always)]
-    fn each_until(&mut self, end: DocId, mut add: impl FnMut(DocId, Score)) {
+    fn each_until(&mut self, end: DocId, add: impl FnMut(DocId, Score)) {
+        self.each_kept_until(end, |_| true, add);
+    }
+
+    /// [`Cursor::each_until`] for the documents `keep` accepts only: the others are not scored.
+    #[inline(always)]
+    fn each_kept_until(
+        &mut self,
+        end: DocId,
+        keep: impl Fn(DocId) -> bool,
+        mut add: impl FnMut(DocId, Score),
+    ) {
         loop {
             let docs = self.block.docs();
             if docs.is_empty() {
@@ -167,6 +181,9 @@ impl Cursor {
             };
             let from = self.at.min(stop);
             for (&d, &tf) in docs[from..stop].iter().zip(&freqs[from..stop]) {
+                if !keep(d) {
+                    continue;
+                }
                 let id = self.norms.fieldnorm_id(d);
                 let row = self
                     .table
@@ -346,9 +363,35 @@ fn add(cursors: &mut [Cursor], start: DocId, acc: &mut [Score], seen: &mut [u64]
     }
 }
 
+/// [`add`] for the documents set in `within` only.
+fn add_within(
+    cursors: &mut [Cursor],
+    start: DocId,
+    within: &[u64],
+    acc: &mut [Score],
+    seen: &mut [u64],
+) {
+    let end = start.saturating_add(WINDOW);
+    for c in cursors {
+        c.each_kept_until(
+            end,
+            |d| {
+                let off = (d - start) as usize;
+                within[off / 64] & (1 << (off % 64)) != 0
+            },
+            |d, score| {
+                let off = (d - start) as usize;
+                acc[off] += score;
+                seen[off / 64] |= 1 << (off % 64);
+            },
+        );
+    }
+}
+
 /// Two required units of term queries and an optional `bonus`, as tantivy runs the boolean
-/// query `+a +b bonus`, counted and ranked as [`top`] does: windows of both units' scores,
-/// their bits intersected, the bonus asked only about the documents of both. A document
+/// query `+a +b bonus`, counted and ranked as [`top`] does: windows of both units' scores
+/// (the second unit, where the first matched few of a window's documents, scored only where it
+/// did), their bits intersected, the bonus asked only about the documents of both. A document
 /// scores `0 + (a + b) + bonus` (the bonus when it matches), the sums tantivy's intersection
 /// and required-optional scorers make; `None` as for [`top`].
 pub(crate) fn top_both(
@@ -370,6 +413,12 @@ pub(crate) fn top_both(
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let ord = segment_ord(ord)?;
         let (mut ca, mut cb) = (cursors(reader, a, &wa)?, cursors(reader, b, &wb)?);
+        // The unit of fewer postings is scored whole, the other only where the first matched
+        // (a + b adds the same either way round).
+        let postings = |cs: &[Cursor]| cs.iter().map(|c| c.block.doc_freq()).sum::<u32>();
+        if postings(&cb) < postings(&ca) {
+            std::mem::swap(&mut ca, &mut cb);
+        }
         let mut extra = match &bonus {
             Some(w) => Some(w.scorer(reader, 1.0)?),
             None => None,
@@ -383,7 +432,12 @@ pub(crate) fn top_both(
                 c.each_until(start, |_, _| {});
             }
             add(&mut ca, start, &mut x.acc, &mut x.seen);
-            add(&mut cb, start, &mut y.acc, &mut y.seen);
+            let matched: usize = x.seen.iter().map(|w| w.count_ones() as usize).sum();
+            if matched < FILTER_BELOW {
+                add_within(&mut cb, start, &x.seen, &mut y.acc, &mut y.seen);
+            } else {
+                add(&mut cb, start, &mut y.acc, &mut y.seen);
+            }
             for (i, (sx, sy)) in x.seen.iter().zip(&y.seen).enumerate() {
                 let mut bits = sx & sy;
                 while bits != 0 {
