@@ -413,8 +413,8 @@ pub(crate) fn top_both(
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let ord = segment_ord(ord)?;
         let (mut ca, mut cb) = (cursors(reader, a, &wa)?, cursors(reader, b, &wb)?);
-        // The unit of fewer postings is scored whole, the other only where the first matched
-        // (a + b adds the same either way round).
+        // The unit of fewer postings goes first, scored whole; the other, in a window where the
+        // first matched few documents, only where it did (a + b adds the same either way round).
         let postings = |cs: &[Cursor]| cs.iter().map(|c| c.block.doc_freq()).sum::<u32>();
         if postings(&cb) < postings(&ca) {
             std::mem::swap(&mut ca, &mut cb);
