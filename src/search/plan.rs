@@ -1043,14 +1043,16 @@ mod tests {
         Ok((dir, idx))
     }
 
+    /// The plan of `q` over `idx`.
+    fn plan_of(idx: &PodIndex, q: &str) -> crate::error::Result<Plan> {
+        let clauses = crate::search::query::parse(q);
+        Planner::new(idx, &idx.searcher(), &idx.synonyms).plan(&clauses, vec![])
+    }
+
     #[test]
     fn a_unit_far_commoner_than_the_rarest_is_sought() -> anyhow::Result<()> {
         let (_dir, idx) = memory_talks()?;
-        let searcher = idx.searcher();
-        let plan = |q: &str| {
-            let clauses = crate::search::query::parse(q);
-            Planner::new(&idx, &searcher, &idx.synonyms).plan(&clauses, vec![])
-        };
+        let plan = |q: &str| plan_of(&idx, q);
         let p = plan("memory allocator")?;
         assert!(
             p.units[0].cost > SEEK_RATIO * p.units[1].cost,
@@ -1075,11 +1077,7 @@ mod tests {
     #[test]
     fn a_common_word_alone_is_a_union_of_weighted_terms() -> anyhow::Result<()> {
         let (_dir, idx) = memory_talks()?;
-        let searcher = idx.searcher();
-        let plan = |q: &str| {
-            let clauses = crate::search::query::parse(q);
-            Planner::new(&idx, &searcher, &idx.synonyms).plan(&clauses, vec![])
-        };
+        let plan = |q: &str| plan_of(&idx, q);
         // `memory` is in 202 chapters: taken as typed, its fields and stems are term queries
         // only, which `search::terms` counts and ranks.
         let q = plan("memory")?.query(&[0]);

@@ -257,17 +257,17 @@ fn segment(
 ) -> tantivy::Result<usize> {
     let mut cursors = cursors(reader, clauses, weights)?;
     let alive = reader.alive_bitset();
-    let postings: u32 = cursors.iter().map(|c| c.block.doc_freq()).sum();
+    let postings = postings(&cursors);
     if postings <= SPARSE {
         return Ok(sparse(&mut cursors, postings, alive, ord, best));
     }
     let mut window = Window::new();
-    let Window { acc, seen } = &mut window;
     let mut count = 0usize;
     while let Some(first) = first_doc(&cursors) {
         let start = first - first % WINDOW;
-        add(&mut cursors, start, acc, seen);
-        let matched: usize = seen.iter().map(|w| w.count_ones() as usize).sum();
+        add(&mut cursors, start, &mut window.acc, &mut window.seen);
+        let matched = window.matched();
+        let Window { acc, seen } = &mut window;
         match alive {
             // A dense window without deletions (any index after a full build): the count is its
             // bits', and once `limit` hits are kept only scores above the last need a look. A
@@ -327,10 +327,14 @@ impl Window {
         }
     }
 
+    /// How many of the window's documents matched.
+    fn matched(&self) -> usize {
+        self.seen.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
     /// Zeroes what the window holds, for the next.
     fn clear(&mut self) {
-        let matched: usize = self.seen.iter().map(|w| w.count_ones() as usize).sum();
-        if matched >= DENSE {
+        if self.matched() >= DENSE {
             self.acc.fill(0.0);
             self.seen.fill(0);
             return;
@@ -348,6 +352,11 @@ impl Window {
 /// The first document left in any of `cursors`.
 fn first_doc(cursors: &[Cursor]) -> Option<DocId> {
     cursors.iter().filter_map(Cursor::doc).min()
+}
+
+/// The postings of `cursors` in all (deleted documents included).
+fn postings(cursors: &[Cursor]) -> u32 {
+    cursors.iter().map(|c| c.block.doc_freq()).sum()
 }
 
 /// Adds the cursors' documents of the window from `start` (none is before it), clause by
@@ -415,7 +424,6 @@ pub(crate) fn top_both(
         let (mut ca, mut cb) = (cursors(reader, a, &wa)?, cursors(reader, b, &wb)?);
         // The unit of fewer postings goes first, scored whole; the other, in a window where the
         // first matched few documents, only where it did (a + b adds the same either way round).
-        let postings = |cs: &[Cursor]| cs.iter().map(|c| c.block.doc_freq()).sum::<u32>();
         if postings(&cb) < postings(&ca) {
             std::mem::swap(&mut ca, &mut cb);
         }
@@ -432,8 +440,7 @@ pub(crate) fn top_both(
                 c.each_until(start, |_, _| {});
             }
             add(&mut ca, start, &mut x.acc, &mut x.seen);
-            let matched: usize = x.seen.iter().map(|w| w.count_ones() as usize).sum();
-            if matched < FILTER_BELOW {
+            if x.matched() < FILTER_BELOW {
                 add_within(&mut cb, start, &x.seen, &mut y.acc, &mut y.seen);
             } else {
                 add(&mut cb, start, &mut y.acc, &mut y.seen);
