@@ -5,6 +5,7 @@ mod dir;
 pub mod groups;
 mod queue;
 pub mod schema;
+pub mod stored;
 mod write;
 
 pub use schema::{Fields, SCHEMA_VERSION};
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
     Term,
@@ -206,16 +207,9 @@ impl PodIndex {
 
     /// Decodes the stored episode of an episode document.
     pub fn episode_from_doc(&self, doc: &TantivyDocument) -> Result<Episode> {
-        let json = doc
-            .get_first(self.fields.episode_json)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::BadIndex {
-                dir: self.dir.clone(),
-                message: "an episode document has no stored episode".into(),
-            })?;
-        serde_json::from_str(json).map_err(|e| Error::BadIndex {
+        stored::read(&self.fields, doc).map_err(|message| Error::BadIndex {
             dir: self.dir.clone(),
-            message: format!("a stored episode is damaged: {e}"),
+            message,
         })
     }
 

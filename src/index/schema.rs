@@ -15,10 +15,12 @@ use tantivy::tokenizer::{LowerCaser, RawTokenizer, TextAnalyzer};
 /// read must be rebuilt. 5: sections analysed by [`TEXT_ANALYZER_REPEATED`], chapter documents
 /// without the episode's key, kind, podcast and number (found through their episode, see
 /// [`super::groups`]), no `start` field. 6: pair fields for two-word phrases of frequent words.
-pub const SCHEMA_VERSION: u32 = 6;
+/// 7: episodes stored as postcard bytes (`episode_bin`, [`super::stored`]) instead of JSON.
+pub const SCHEMA_VERSION: u32 = 7;
 /// The oldest version this build reads and updates: 4's section analyzer gives the same tokens,
 /// its unused `start` field is left empty, and what its chapter documents repeat of their
-/// episode is not needed; 4 and 5 have no pair fields, so their phrases read positions.
+/// episode is not needed; 4 and 5 have no pair fields, so their phrases read positions; 4 to 6
+/// store episodes as JSON.
 pub const OLDEST_READABLE_VERSION: u32 = 4;
 
 /// The analyzer of searchable text: words and marked stems.
@@ -77,8 +79,11 @@ pub struct Fields {
     /// The chapter's index in its episode's `chapters` (chapter documents): hits are rendered
     /// from the stored episode, so chapter documents store nothing.
     pub chapter: Field,
-    /// The whole episode as JSON (episode documents): renders hits, `show` and `at`.
-    pub episode_json: Field,
+    /// The whole episode as JSON (episode documents) in indexes before version 7.
+    pub episode_json: Option<Field>,
+    /// The whole episode as postcard bytes held in text ([`super::stored`]; episode
+    /// documents): renders hits, `show` and `at`. One of this and `episode_json` is there.
+    pub episode_bin: Option<Field>,
 }
 
 fn exact_options(analyzer: &str) -> TextOptions {
@@ -91,17 +96,21 @@ fn exact_options(analyzer: &str) -> TextOptions {
 
 /// Builds the schema.
 pub fn build() -> Schema {
-    build_with(TEXT_ANALYZER_REPEATED_RECORDING, false, true)
+    build_with(TEXT_ANALYZER_REPEATED_RECORDING, false, true, true)
 }
 
-/// Whether this build reads and writes an index of `schema`: this one, or version 5's or 4's.
+/// Whether this build reads and writes an index of `schema`: this one, or version 6's, 5's or
+/// 4's.
 pub fn readable(schema: &Schema) -> bool {
     *schema == build()
-        || *schema == build_with(TEXT_ANALYZER_REPEATED, false, false)
-        || *schema == build_with(TEXT_ANALYZER, true, false)
+        || *schema == build_with(TEXT_ANALYZER_REPEATED_RECORDING, false, true, false)
+        || *schema == build_with(TEXT_ANALYZER_REPEATED, false, false, false)
+        || *schema == build_with(TEXT_ANALYZER, true, false, false)
 }
 
-pub(super) fn build_with(section_analyzer: &str, start: bool, pairs: bool) -> Schema {
+/// The schema of a version: its section analyzer, whether it has the `start` field (4), pair
+/// fields (6 on) and the episode as bytes (7 on) rather than JSON.
+pub(super) fn build_with(section_analyzer: &str, start: bool, pairs: bool, binary: bool) -> Schema {
     let mut b = Schema::builder();
     // Fields only filtered on are never scored: no field norms (a byte per document each).
     let keyword = || {
@@ -157,7 +166,12 @@ pub(super) fn build_with(section_analyzer: &str, start: bool, pairs: bool) -> Sc
         b.add_u64_field("start", FAST);
     }
     b.add_u64_field("chapter", FAST);
-    b.add_text_field("episode_json", STORED);
+    if binary {
+        // Text, not bytes: see `stored::to_text`.
+        b.add_text_field("episode_bin", STORED);
+    } else {
+        b.add_text_field("episode_json", STORED);
+    }
     b.build()
 }
 
@@ -165,6 +179,10 @@ impl Fields {
     /// Looks every field up by name; fails on an index of another schema.
     pub fn new(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);
+        let (episode_json, episode_bin) = (f("episode_json").ok(), f("episode_bin").ok());
+        if episode_json.is_none() && episode_bin.is_none() {
+            return Err(tantivy::TantivyError::FieldNotFound("episode_bin".into()));
+        }
         Ok(Fields {
             kind: f("kind")?,
             key: f("key")?,
@@ -181,7 +199,8 @@ impl Fields {
             episode_title: f("episode_title")?,
             description: f("description")?,
             chapter: f("chapter")?,
-            episode_json: f("episode_json")?,
+            episode_json,
+            episode_bin,
         })
     }
 }
@@ -222,14 +241,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn version_4_and_5_indexes_stay_readable() {
+    fn version_4_to_6_indexes_stay_readable() {
         assert!(readable(&build()));
-        assert!(readable(&build_with(TEXT_ANALYZER_REPEATED, false, false)));
-        assert!(readable(&build_with(TEXT_ANALYZER, true, false)));
-        assert!(!readable(&build_with(TEXT_ANALYZER, false, false)));
-        assert!(!readable(&build_with(KEYWORD_ANALYZER, true, false)));
-        assert!(!readable(&build_with(TEXT_ANALYZER, true, true)));
-        assert!(!readable(&build_with(TEXT_ANALYZER_REPEATED, false, true)));
+        assert!(readable(&build_with(
+            TEXT_ANALYZER_REPEATED_RECORDING,
+            false,
+            true,
+            false
+        )));
+        assert!(readable(&build_with(
+            TEXT_ANALYZER_REPEATED,
+            false,
+            false,
+            false
+        )));
+        assert!(readable(&build_with(TEXT_ANALYZER, true, false, false)));
+        assert!(!readable(&build_with(TEXT_ANALYZER, false, false, false)));
+        assert!(!readable(&build_with(KEYWORD_ANALYZER, true, false, false)));
+        assert!(!readable(&build_with(TEXT_ANALYZER, true, true, false)));
+        assert!(!readable(&build_with(
+            TEXT_ANALYZER_REPEATED,
+            false,
+            true,
+            false
+        )));
+        assert!(!readable(&build_with(
+            TEXT_ANALYZER_REPEATED,
+            false,
+            false,
+            true
+        )));
         assert!(!readable(&Schema::builder().build()));
     }
 }

@@ -308,8 +308,8 @@ fn existing(index: &Index) -> Result<ExistingMap> {
     Ok(out)
 }
 
-/// The documents of one episode: one for the episode (storing `json`, the episode serialised),
-/// then one per chapter, in order. A chapter document holds its title, section and index only:
+/// The documents of one episode: one for the episode (storing it as [`super::stored`] bytes, or
+/// as `json` in an index before version 7), then one per chapter, in order. A chapter document holds its title, section and index only:
 /// its episode is the group's first document ([`super::groups`]), so the key, podcast and number
 /// need not be indexed again for every chapter (a tenth of a build's work).
 fn documents(
@@ -320,7 +320,7 @@ fn documents(
     file: &SourceFile,
     hash: u64,
     pairs: bool,
-) -> Vec<TantivyDocument> {
+) -> Result<Vec<TantivyDocument>> {
     let mut docs = Vec::with_capacity(ep.chapters.len() + 1);
     let mut e = TantivyDocument::default();
     e.add_text(f.key, key);
@@ -337,7 +337,15 @@ fn documents(
     e.add_u64(f.hash, hash);
     e.add_u64(f.loc_hash, hash_bytes(ep.source.as_bytes()));
     e.add_text(f.description, &ep.description);
-    e.add_text(f.episode_json, json);
+    if let Some(field) = f.episode_bin {
+        let bytes = super::stored::encode(ep).map_err(|e| Error::BadInput {
+            path: ep.source.clone().into(),
+            message: format!("cannot store episode {:?}: {e}", ep.title),
+        })?;
+        e.add_text(field, super::stored::to_text(&bytes));
+    } else if let Some(field) = f.episode_json {
+        e.add_text(field, json);
+    }
     docs.push(e);
 
     for (i, c) in ep.chapters.iter().enumerate() {
@@ -358,7 +366,7 @@ fn documents(
         }
         docs.push(d);
     }
-    docs
+    Ok(docs)
 }
 
 /// Fewest chapters a word must be in to get pair terms: a phrase of a rarer word reads the
@@ -589,16 +597,11 @@ impl Writer {
             IndexRecordOption::Basic,
         );
         let hits = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
-        for addr in hits {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(json) = doc
-                .get_first(self.fields.episode_json)
-                .and_then(|v| tantivy::schema::Value::as_str(&v))
-            {
-                return Ok(serde_json::from_str(json).ok());
-            }
-        }
-        Ok(None)
+        let Some(addr) = hits.into_iter().next() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(super::stored::read(&self.fields, &doc).ok())
     }
 
     /// Writes what `loaded` holds and commits once (or not at all when nothing changed); the
@@ -629,15 +632,25 @@ impl Writer {
             warnings: loaded.output_warnings(),
             ..IndexSummary::default()
         };
-        if self.rebuild && self.fields.chapter_title_pairs.is_none() {
+        if self.rebuild {
             // Replacing the folder would leave nothing if the run were interrupted; say how.
-            summary.warnings.push(Warning {
-                source: self.dir.display().to_string(),
-                message: "the index keeps the layout of an older podseek, whose two-word \
-                          phrases read positions (slower over many episodes): remove the \
-                          folder and index again to get the current layout"
-                    .into(),
-            });
+            let mut slower = Vec::new();
+            if self.fields.chapter_title_pairs.is_none() {
+                slower.push("its two-word phrases read positions");
+            }
+            if self.fields.episode_bin.is_none() {
+                slower.push("its hits decode episodes stored as JSON");
+            }
+            if !slower.is_empty() {
+                summary.warnings.push(Warning {
+                    source: self.dir.display().to_string(),
+                    message: format!(
+                        "the index keeps the layout of an older podseek ({}: slower over many \
+                         episodes): remove the folder and index again to get the current layout",
+                        slower.join("; ")
+                    ),
+                });
+            }
         }
         // The last file to mention an episode wins; earlier copies are reported.
         let mut chosen: HashMap<String, (usize, usize)> = HashMap::new();
@@ -683,7 +696,7 @@ impl Writer {
                         || old.file_hash != file.hash
                     {
                         delete_episode(w, f, key)?;
-                        add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs))?;
+                        add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs)?)?;
                         changed = true;
                     }
                 }
@@ -704,7 +717,7 @@ impl Writer {
                             None => ep.title.clone(),
                         },
                     });
-                    add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs))?;
+                    add_episode(w, &queue, documents(f, ep, &json, key, file, hash, pairs)?)?;
                     changed = true;
                 }
             }
@@ -890,53 +903,94 @@ mod tests {
     }
 
     #[test]
-    fn an_index_of_the_previous_layout_is_rebuilt_in_it_with_a_warning() -> anyhow::Result<()> {
+    fn an_index_of_an_older_layout_is_read_and_rebuilt_in_it_with_a_warning() -> anyhow::Result<()>
+    {
         let dir = tempfile::tempdir()?;
-        let at = dir.path().join("index");
-        std::fs::create_dir_all(&at)?;
-        // Version 5: no pair fields.
-        let old = schema::build_with(schema::TEXT_ANALYZER_REPEATED, false, false);
-        Index::builder().schema(old.clone()).create_in_dir(&at)?;
-        let layout_warnings = |s: &IndexSummary| {
-            s.warnings
-                .iter()
-                .filter(|w| w.message.contains("layout of an older podseek"))
-                .count()
-        };
         let opts = |rebuild| IndexOptions {
             rebuild,
             ..IndexOptions::default()
         };
-        let s = update(
-            &at,
+        let search = |at: &Path, q: &str| -> anyhow::Result<String> {
+            let idx = super::super::PodIndex::open(at)?;
+            let r = crate::search::search(
+                &idx,
+                q,
+                &crate::SearchOptions {
+                    limit: 50,
+                    episode: None,
+                    podcast: None,
+                },
+            )?;
+            assert!(r.total > 0 && !r.hits.is_empty(), "{q}");
+            Ok(serde_json::to_string(&r)?)
+        };
+        let current = dir.path().join("current");
+        update(
+            &current,
             &mut crate::load::bundled(),
             &opts(false),
             &mut |_, _| {},
         )?;
-        assert_eq!(layout_warnings(&s), 0);
-        assert!(s.added > 0);
-        let s = update(
-            &at,
-            &mut crate::load::bundled(),
-            &opts(true),
-            &mut |_, _| {},
-        )?;
-        assert_eq!(layout_warnings(&s), 1);
-        assert_eq!((s.added, s.unchanged), (s.episodes as usize, 0));
-        let idx = super::super::PodIndex::open(&at)?;
-        assert_eq!(idx.index.schema(), old);
-        assert!(idx.fields.chapter_title_pairs.is_none());
-        // Its phrases read positions.
-        let r = crate::search::search(
-            &idx,
-            "\"reference cycles\"",
-            &crate::SearchOptions {
-                limit: 10,
-                episode: None,
-                podcast: None,
-            },
-        )?;
-        assert!(r.total > 0);
+        let idx = super::super::PodIndex::open(&current)?;
+        assert_eq!(idx.index.schema(), schema::build());
+        assert!(idx.fields.episode_bin.is_some() && idx.fields.episode_json.is_none());
+        let queries = ["\"reference cycles\"", "garbage collection", "gil"];
+
+        // Version 5: no pair fields, episodes as JSON; version 6: pair fields, JSON.
+        for (version, old, why) in [
+            (
+                5,
+                schema::build_with(schema::TEXT_ANALYZER_REPEATED, false, false, false),
+                "two-word phrases read positions; its hits decode",
+            ),
+            (
+                6,
+                schema::build_with(schema::TEXT_ANALYZER_REPEATED_RECORDING, false, true, false),
+                "(its hits decode",
+            ),
+        ] {
+            let at = dir.path().join(format!("v{version}"));
+            std::fs::create_dir_all(&at)?;
+            Index::builder().schema(old.clone()).create_in_dir(&at)?;
+            let layout_warnings = |s: &IndexSummary| {
+                s.warnings
+                    .iter()
+                    .filter(|w| w.message.contains("layout of an older podseek"))
+                    .inspect(|w| assert!(w.message.contains(why), "{}", w.message))
+                    .count()
+            };
+            let s = update(
+                &at,
+                &mut crate::load::bundled(),
+                &opts(false),
+                &mut |_, _| {},
+            )?;
+            assert_eq!(layout_warnings(&s), 0);
+            assert!(s.added > 0);
+            let s = update(
+                &at,
+                &mut crate::load::bundled(),
+                &opts(true),
+                &mut |_, _| {},
+            )?;
+            assert_eq!(layout_warnings(&s), 1);
+            assert_eq!((s.added, s.unchanged), (s.episodes as usize, 0));
+            let idx = super::super::PodIndex::open(&at)?;
+            assert_eq!(idx.index.schema(), old);
+            assert_eq!(idx.fields.chapter_title_pairs.is_some(), version == 6);
+            assert!(idx.fields.episode_bin.is_none());
+            assert_eq!(
+                idx.episodes()?,
+                super::super::PodIndex::open(&current)?.episodes()?
+            );
+            for q in queries {
+                let hits = search(&at, q)?;
+                // Only the stored format differs from version 6: the same hits, byte for byte.
+                if version == 6 {
+                    assert_eq!(hits, search(&current, q)?, "{q}");
+                }
+            }
+        }
         Ok(())
     }
 

@@ -14,6 +14,7 @@ mod terms;
 mod union;
 
 use crate::error::{Error, Result};
+use crate::index::stored::Raw;
 use crate::index::{PodIndex, groups};
 use crate::model::{Chapter, Episode, format_hms};
 use plan::{Highlight, Plan, Planner};
@@ -342,10 +343,11 @@ struct Renderer<'a> {
     idx: &'a PodIndex,
     searcher: &'a Searcher,
     highlighter: Highlighter,
-    /// Episodes decoded so far, by key (version 4 chapters) and by their document's address:
-    /// shared, since a page of hits often holds several chapters of one episode.
+    /// Episodes decoded by key (version 4 chapters), and stored episodes read by their
+    /// document's address: shared, since a page of hits often holds several chapters of one
+    /// episode.
     episodes: HashMap<String, Rc<Episode>>,
-    stored: HashMap<DocAddress, Rc<Episode>>,
+    stored: HashMap<DocAddress, Rc<Raw>>,
     /// Per segment: the `chapter` column, opened once per search.
     columns: HashMap<u32, Column<u64>>,
 }
@@ -371,27 +373,37 @@ impl<'a> Renderer<'a> {
         Ok(&self.columns[&segment])
     }
 
-    /// The episode stored at `addr`.
-    fn stored(&mut self, addr: DocAddress) -> Result<Rc<Episode>> {
+    /// The episode stored at `addr`, read but not decoded.
+    fn stored(&mut self, addr: DocAddress) -> Result<Rc<Raw>> {
         if let Some(e) = self.stored.get(&addr) {
             return Ok(Rc::clone(e));
         }
         let doc: TantivyDocument = self.searcher.doc(addr)?;
-        let ep = Rc::new(self.idx.episode_from_doc(&doc)?);
-        self.stored.insert(addr, Rc::clone(&ep));
-        Ok(ep)
+        let raw = Raw::of(&self.idx.fields, &doc).map_err(|m| self.bad(m))?;
+        let raw = Rc::new(raw);
+        self.stored.insert(addr, Rc::clone(&raw));
+        Ok(raw)
     }
 
-    /// The episode of chapter `i` at `addr`: an episode's documents are written as one group,
-    /// the episode first, so it sits `i + 1` documents before the chapter (merges keep the
-    /// order, and deletes take whole episodes). Checked, with the key's postings as fallback
-    /// for chapters that carry their episode's key (version 4).
-    fn episode_of(&mut self, addr: DocAddress, i: u64) -> Result<Rc<Episode>> {
+    fn bad(&self, message: String) -> Error {
+        Error::BadIndex {
+            dir: self.idx.dir.clone(),
+            message,
+        }
+    }
+
+    /// Chapter `i` at `addr` and its episode (what a hit shows of it): an episode's
+    /// documents are written as one group, the episode first, so it sits `i + 1` documents
+    /// before the chapter (merges keep the order, and deletes take whole episodes). Checked,
+    /// with the key's postings as fallback for chapters that carry their episode's key
+    /// (version 4).
+    fn chapter_of(&mut self, addr: DocAddress, i: u64) -> Result<(Episode, Chapter)> {
+        let i = usize::try_from(i).unwrap_or(usize::MAX);
         let chapters = self.chapters(addr.segment_ord)?;
         if let Some(doc_id) = groups::episode_doc(chapters, addr.doc_id) {
-            let ep = self.stored(DocAddress::new(addr.segment_ord, doc_id))?;
-            if usize::try_from(i).is_ok_and(|i| i < ep.chapters.len()) {
-                return Ok(ep);
+            let raw = self.stored(DocAddress::new(addr.segment_ord, doc_id))?;
+            if let (ep, Some(c)) = raw.part(false, Some(i)).map_err(|m| self.bad(m))? {
+                return Ok((ep, c));
             }
         }
         let mut key = String::new();
@@ -399,7 +411,14 @@ impl<'a> Renderer<'a> {
         if let Some(col) = ff.str("key")? {
             rank::read_key(&col, addr.doc_id, &mut key)?;
         }
-        self.episode(&key)
+        let ep = self.episode(&key)?;
+        match ep.chapters.get(i) {
+            Some(c) => Ok(((*ep).clone(), c.clone())),
+            None => Err(self.bad(format!(
+                "chapter {i} of episode {:?} is missing",
+                ep.label()
+            ))),
+        }
     }
 
     fn episode(&mut self, key: &str) -> Result<Rc<Episode>> {
@@ -440,21 +459,17 @@ impl<'a> Renderer<'a> {
     }
 
     fn hit(&mut self, score: f32, addr: DocAddress) -> Result<Hit> {
-        // Chapter documents store nothing: their episode's stored JSON has the chapter.
+        // Chapter documents store nothing: their episode stores the chapter.
         let chapter_index = self.chapters(addr.segment_ord)?.first(addr.doc_id);
         let (ep, chapter) = match chapter_index {
             Some(i) => {
-                let ep = self.episode_of(addr, i)?;
-                let chapter = usize::try_from(i)
-                    .ok()
-                    .and_then(|i| ep.chapters.get(i).cloned())
-                    .ok_or_else(|| Error::BadIndex {
-                        dir: self.idx.dir.clone(),
-                        message: format!("chapter {i} of episode {:?} is missing", ep.label()),
-                    })?;
+                let (ep, chapter) = self.chapter_of(addr, i)?;
                 (ep, Some(chapter))
             }
-            None => (self.stored(addr)?, None),
+            None => self
+                .stored(addr)?
+                .part(true, None)
+                .map_err(|m| self.bad(m))?,
         };
         let (snippet, highlights, matched_field) = match &chapter {
             Some(c) => self.snippet(&[
