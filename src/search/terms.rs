@@ -531,6 +531,8 @@ impl Ord for Kept {
 struct Best {
     limit: usize,
     heap: BinaryHeap<Kept>,
+    /// The score a hit must beat once `limit` are kept (never beaten when `limit` is 0).
+    bar: Score,
 }
 
 impl Best {
@@ -538,6 +540,11 @@ impl Best {
         Best {
             limit,
             heap: BinaryHeap::with_capacity(limit + 1),
+            bar: if limit == 0 {
+                Score::INFINITY
+            } else {
+                Score::NEG_INFINITY
+            },
         }
     }
 
@@ -551,14 +558,24 @@ impl Best {
         self.heap.peek().map_or(Score::NEG_INFINITY, |w| w.0)
     }
 
-    #[inline]
+    /// Keeps the hit if it is among the best so far. Inlined down to one comparison: most
+    /// matches of a common term are turned away (the call was a tenth of `3.13`'s search).
+    #[inline(always)]
     fn offer(&mut self, score: Score, addr: DocAddress) {
-        if self.heap.len() < self.limit {
-            self.heap.push(Kept(score, addr));
-        } else if self.heap.peek().is_some_and(|w| score > w.0) {
-            // A later address never wins a tie, so only a higher score gets in.
+        // A later address never wins a tie, so only a higher score gets in.
+        if score > self.bar || self.heap.len() < self.limit {
+            self.admit(score, addr);
+        }
+    }
+
+    #[inline(never)]
+    fn admit(&mut self, score: Score, addr: DocAddress) {
+        if self.full() {
             self.heap.pop();
-            self.heap.push(Kept(score, addr));
+        }
+        self.heap.push(Kept(score, addr));
+        if self.full() {
+            self.bar = self.floor();
         }
     }
 
@@ -659,6 +676,27 @@ mod tests {
         assert!(!cs.is_empty(), "{q:?}");
         let (n, top) = top(searcher, &cs, limit).ok().flatten().unwrap_or_default();
         (n, top.into_iter().map(|(s, a)| (s.to_bits(), a)).collect())
+    }
+
+    #[test]
+    fn best_keeps_the_highest_and_the_earlier_of_a_tie() {
+        let at = |d| DocAddress::new(0, d);
+        let mut none = Best::new(0);
+        none.offer(1.0, at(1));
+        assert!(none.into_sorted().is_empty());
+        let mut two = Best::new(2);
+        for (score, d) in [(1.0, 1), (3.0, 2), (2.0, 3), (2.0, 4), (1.5, 5), (3.0, 6)] {
+            two.offer(score, at(d));
+        }
+        assert_eq!(two.into_sorted(), [(3.0, at(2)), (3.0, at(6))]);
+        let mut three = Best::new(3);
+        for (score, d) in [(2.0, 1), (1.0, 2), (2.0, 3), (2.0, 4), (5.0, 5)] {
+            three.offer(score, at(d));
+        }
+        assert_eq!(
+            three.into_sorted(),
+            [(5.0, at(5)), (2.0, at(1)), (2.0, at(3))]
+        );
     }
 
     #[test]
