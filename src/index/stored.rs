@@ -111,8 +111,8 @@ impl Raw {
     }
 
     /// What a hit shows: the episode without its chapters (and without its description unless
-    /// `description`), and chapter `chapter` if asked for and there. Decoding one chapter
-    /// instead of all halves the cost of a hit's episode.
+    /// `description`), and chapter `chapter` if asked for and there. Only that chapter's
+    /// strings are copied out of the bytes.
     pub fn part(
         &self,
         description: bool,
@@ -124,7 +124,7 @@ impl Raw {
                 let c = chapter
                     .and_then(|i| stored.chapters.get(i))
                     .map(StoredChapter::to_chapter);
-                Ok((stored.to_episode_with(description, |_| false), c))
+                Ok((stored.header(description), c))
             }
             Raw::Json(e) => {
                 let c = chapter.and_then(|i| e.chapters.get(i)).cloned();
@@ -225,9 +225,9 @@ impl StoredChapter<'_> {
 }
 
 impl StoredEpisode<'_> {
-    /// The episode, owned, with the chapters `keep` accepts (by index) and the description only
-    /// if `description`: a hit needs one chapter, and the description only when it is the match.
-    pub fn to_episode_with(&self, description: bool, keep: impl Fn(usize) -> bool) -> Episode {
+    /// The episode, owned, without its chapters, and without its description unless
+    /// `description`: what a hit shows besides its one chapter.
+    pub fn header(&self, description: bool) -> Episode {
         Episode {
             podcast: self.podcast.map(str::to_string),
             number: self.number,
@@ -240,13 +240,7 @@ impl StoredEpisode<'_> {
                 String::new()
             },
             source: self.source.to_string(),
-            chapters: self
-                .chapters
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep(*i))
-                .map(|(_, c)| c.to_chapter())
-                .collect(),
+            chapters: vec![],
             media_url: self.media_url.map(str::to_string),
             link: self.link.map(str::to_string),
             guid: self.guid.map(str::to_string),
@@ -255,7 +249,14 @@ impl StoredEpisode<'_> {
 
     /// The whole episode, owned.
     pub fn to_episode(&self) -> Episode {
-        self.to_episode_with(true, |_| true)
+        Episode {
+            chapters: self
+                .chapters
+                .iter()
+                .map(StoredChapter::to_chapter)
+                .collect(),
+            ..self.header(true)
+        }
     }
 }
 
