@@ -12,6 +12,7 @@ pub mod snippet;
 pub mod synonyms;
 mod terms;
 mod union;
+mod walk;
 
 use crate::error::{Error, Result};
 use crate::index::stored::Raw;

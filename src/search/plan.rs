@@ -10,6 +10,7 @@ use super::query::{Clause, Node, Scope};
 use super::synonyms::{Synonyms, match_key};
 use super::terms::{self, WeightedTerm};
 use super::union;
+use super::walk;
 use crate::error::Result;
 use crate::index::PodIndex;
 use crate::index::analyzer::{self, PairWords, QueryTerm};
@@ -883,8 +884,18 @@ impl<'a> Planner<'a> {
         let mut to = from.clone();
         to.push(0xFF);
         for &field in fields {
-            for seg in self.searcher.segment_readers() {
+            for (ord, seg) in (0u32..).zip(self.searcher.segment_readers()) {
                 let inv = seg.inverted_index(field)?;
+                // The FST walked directly when its bytes can be read, else tantivy's stream:
+                // the same terms either way.
+                if let Some(terms) = walk::terms(self.searcher, ord, field, &inv, &dfa, &from) {
+                    for (term, df) in terms {
+                        if term != word {
+                            *found.entry((field, term)).or_default() += u64::from(df);
+                        }
+                    }
+                    continue;
+                }
                 let mut stream = inv
                     .terms()
                     .search(&dfa)
