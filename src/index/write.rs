@@ -309,9 +309,10 @@ fn existing(index: &Index) -> Result<ExistingMap> {
 }
 
 /// The documents of one episode: one for the episode (storing it as [`super::stored`] bytes, or
-/// as `json` in an index before version 7), then one per chapter, in order. A chapter document holds its title, section and index only:
-/// its episode is the group's first document ([`super::groups`]), so the key, podcast and number
-/// need not be indexed again for every chapter (a tenth of a build's work).
+/// as `json` in an index before version 7), then one per chapter, in order. A chapter document
+/// holds its title, section and index only: its episode is the group's first document
+/// ([`super::groups`]), so the key, podcast and number need not be indexed again for every
+/// chapter (a tenth of a build's work).
 fn documents(
     f: &Fields,
     ep: &Episode,

@@ -70,6 +70,8 @@ impl Highlighter {
                 found.push([t.offset_from, t.offset_to]);
             }
         }
+        // An identifier's parts follow the whole: not always in order of offset.
+        found.sort_unstable();
         let mut merged: Vec<[usize; 2]> = Vec::new();
         for r in found {
             match merged.last_mut() {

@@ -4,10 +4,11 @@
 //! tantivy's automaton stream decodes every child node of a live node before asking the
 //! automaton whether the child can match, and compares the key with the range's bounds at each
 //! step: for a two-typo word at 100k episodes that was half the search. This walk asks the
-//! automaton first and decodes only the children it can reach (2-2.5x faster). It needs the
-//! FST's bytes, which tantivy does not hand out: they are read from the segment's term file by
-//! tantivy's layout, checked against the dictionary tantivy opened (same number of terms, every
-//! key found there), and the caller streams as before when any check fails.
+//! automaton first and decodes only the children it can reach (the walk 2-2.5x faster at 100k,
+//! plus about 2.5 µs to open each FST). It needs the FST's bytes, which tantivy does not hand
+//! out: they are read from the segment's term file by tantivy's layout, checked against the
+//! dictionary tantivy opened (same number of terms, every key found there), and the caller
+//! streams as before when any check fails.
 
 use tantivy::directory::{CompositeFile, OwnedBytes};
 use tantivy::index::SegmentComponent;
