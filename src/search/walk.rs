@@ -220,6 +220,36 @@ mod tests {
     }
 
     #[test]
+    fn podseeks_own_index_is_walked_not_streamed() -> anyhow::Result<()> {
+        // Through podseek's index folder and fields: a fallback to the stream here would only
+        // be slower, so nothing else would notice it.
+        let dir = tempfile::tempdir()?;
+        let opts = crate::index::IndexOptions::default();
+        crate::index::update(
+            dir.path(),
+            &mut crate::load::bundled(),
+            &opts,
+            &mut |_, _| {},
+        )?;
+        let idx = crate::index::PodIndex::open(dir.path())?;
+        let searcher = idx.searcher();
+        let f = &idx.fields;
+        let mut found = 0;
+        for field in [f.chapter_title, f.section, f.episode_title, f.description] {
+            let dfa = FuzzyTermQuery::new(Term::from_field_text(field, "colection"), 2, true)
+                .automaton()?;
+            for (ord, seg) in (0u32..).zip(searcher.segment_readers()) {
+                let inv = seg.inverted_index(field)?;
+                let got = terms(&searcher, ord, field, &inv, &dfa, b"c");
+                assert_eq!(got.as_ref(), Some(&streamed(&inv, &dfa, b"c")));
+                found += got.map_or(0, |g| g.len());
+            }
+        }
+        assert!(found > 0);
+        Ok(())
+    }
+
+    #[test]
     fn only_the_layout_tantivy_writes_is_read() {
         let mut dict = vec![7u8; 10];
         dict.extend_from_slice(&[1, 2, 3]);
