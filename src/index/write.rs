@@ -907,9 +907,13 @@ mod tests {
     fn an_index_of_an_older_layout_is_read_and_rebuilt_in_it_with_a_warning() -> anyhow::Result<()>
     {
         let dir = tempfile::tempdir()?;
-        let opts = |rebuild| IndexOptions {
-            rebuild,
-            ..IndexOptions::default()
+        // The bundled notes indexed into `at`, rebuilding or not.
+        let index = |at: &Path, rebuild| {
+            let opts = IndexOptions {
+                rebuild,
+                ..IndexOptions::default()
+            };
+            update(at, &mut crate::load::bundled(), &opts, &mut |_, _| {})
         };
         let search = |at: &Path, q: &str| -> anyhow::Result<String> {
             let idx = super::super::PodIndex::open(at)?;
@@ -926,12 +930,7 @@ mod tests {
             Ok(serde_json::to_string(&r)?)
         };
         let current = dir.path().join("current");
-        update(
-            &current,
-            &mut crate::load::bundled(),
-            &opts(false),
-            &mut |_, _| {},
-        )?;
+        index(&current, false)?;
         let idx = super::super::PodIndex::open(&current)?;
         assert_eq!(idx.index.schema(), schema::build());
         assert!(idx.fields.episode_bin.is_some() && idx.fields.episode_json.is_none());
@@ -960,20 +959,10 @@ mod tests {
                     .inspect(|w| assert!(w.message.contains(why), "{}", w.message))
                     .count()
             };
-            let s = update(
-                &at,
-                &mut crate::load::bundled(),
-                &opts(false),
-                &mut |_, _| {},
-            )?;
+            let s = index(&at, false)?;
             assert_eq!(layout_warnings(&s), 0);
             assert!(s.added > 0);
-            let s = update(
-                &at,
-                &mut crate::load::bundled(),
-                &opts(true),
-                &mut |_, _| {},
-            )?;
+            let s = index(&at, true)?;
             assert_eq!(layout_warnings(&s), 1);
             assert_eq!((s.added, s.unchanged), (s.episodes as usize, 0));
             let idx = super::super::PodIndex::open(&at)?;

@@ -71,15 +71,7 @@ impl Highlighter {
             }
         }
         // An identifier's parts follow the whole: not always in order of offset.
-        found.sort_unstable();
-        let mut merged: Vec<[usize; 2]> = Vec::new();
-        for r in found {
-            match merged.last_mut() {
-                Some(last) if r[0] <= last[1] => last[1] = last[1].max(r[1]),
-                _ => merged.push(r),
-            }
-        }
-        merged
+        merged(found)
     }
 
     /// The best fragment of `text`, or None when nothing in it matched.
@@ -90,6 +82,19 @@ impl Highlighter {
         }
         Some(cut(text, &ranges))
     }
+}
+
+/// Byte ranges sorted, overlapping and touching ones joined.
+fn merged(mut found: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+    found.sort_unstable();
+    let mut merged: Vec<[usize; 2]> = Vec::new();
+    for r in found {
+        match merged.last_mut() {
+            Some(last) if r[0] <= last[1] => last[1] = last[1].max(r[1]),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// Cuts a window of about [`MAX_CHARS`] around the densest run of matches.
@@ -191,15 +196,7 @@ mod tests {
         for (list, set) in tokens.iter().zip([&terms.exact, &terms.stem]) {
             found.extend(list.iter().filter(|t| set.contains(&t.0)).map(|t| t.1));
         }
-        found.sort_unstable();
-        let mut merged: Vec<[usize; 2]> = Vec::new();
-        for r in found {
-            match merged.last_mut() {
-                Some(last) if r[0] <= last[1] => last[1] = last[1].max(r[1]),
-                _ => merged.push(r),
-            }
-        }
-        merged
+        merged(found)
     }
 
     #[test]
