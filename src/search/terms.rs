@@ -85,6 +85,7 @@ const DENSE: usize = WINDOW as usize / 32;
 const FILTER_BELOW: usize = WINDOW as usize / 8;
 /// Scores compared at once when looking for ones above the last hit kept.
 const CHUNK: usize = 16;
+const _: () = assert!((WINDOW as usize).is_multiple_of(CHUNK), "a window is whole chunks");
 
 /// A count of matches and the best of them, best first.
 pub(crate) type Ranked = (usize, Vec<(Score, DocAddress)>);
@@ -275,23 +276,24 @@ fn segment(
             None if best.full() && best.floor() >= 0.0 && matched >= DENSE => {
                 count += matched;
                 seen.fill(0);
-                // Above a floor of zero or more, the bits of a float order as the float does:
-                // a chunk's integer maximum (vector instructions) says whether any of its
-                // scores gets in. (A negative score's bits look large; `offer` turns it away.)
-                let mut floor = best.floor().to_bits();
-                for (c, chunk) in acc.chunks_exact(CHUNK).enumerate() {
-                    if chunk.iter().map(|s| s.to_bits()).max().unwrap_or(0) <= floor {
-                        continue;
-                    }
-                    for (i, s) in chunk.iter().enumerate() {
-                        if s.to_bits() > floor {
-                            let doc = start + (c * CHUNK + i) as DocId;
-                            best.offer(*s, DocAddress::new(ord, doc));
-                            floor = best.floor().to_bits();
+                // A chunk's scores are compared with the floor all at once (vector instructions,
+                // no branch per score), and only a chunk with one above gets a look: a score
+                // equal to the floor stays out, its address being later than every kept one's.
+                // Each chunk is zeroed for the next window while it is in the cache.
+                let mut floor = best.floor();
+                let (chunks, _) = acc.as_chunks_mut::<CHUNK>();
+                for (c, chunk) in chunks.iter_mut().enumerate() {
+                    if chunk.iter().fold(false, |any, &s| any | (s > floor)) {
+                        for (i, &s) in chunk.iter().enumerate() {
+                            if s > floor {
+                                let doc = start + (c * CHUNK + i) as DocId;
+                                best.offer(s, DocAddress::new(ord, doc));
+                                floor = best.floor();
+                            }
                         }
                     }
+                    *chunk = [0.0; CHUNK];
                 }
-                acc.fill(0.0);
             }
             _ => {
                 for (i, word) in seen.iter_mut().enumerate() {
