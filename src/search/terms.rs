@@ -13,16 +13,23 @@
 //! Scores are the same bit for bit: each term scores with the BM25 weight tantivy's term query
 //! would use, and a document's terms are added in clause order starting from zero, as tantivy's
 //! summing union does. Ties keep the lower document address first, as `TopDocs` does.
+//!
+//! A word and its marked stem often have the same postings (no other word of the index has that
+//! stem): a clause whose postings are byte for byte the previous clause's is read once, each
+//! document getting both scores in turn.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 use tantivy::DocSet;
+use tantivy::directory::CompositeFile;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::BlockSegmentPostings;
+use tantivy::index::{InvertedIndexReader, SegmentComponent};
+use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Occur, Query, TermQuery, Weight,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 /// A term query scored `boost` times, as `BoostQuery` over a `TermQuery` scores it, but whose
@@ -72,6 +79,9 @@ pub(crate) fn clauses(q: &dyn Query) -> Option<Vec<(Term, Score)>> {
 
 /// Documents per window: 64 KiB of scores, which stay in the core's cache.
 const WINDOW: u32 = 1 << 14;
+/// Documents from which a clause's postings are compared with the previous clause's, for a
+/// twin (a short list costs little to read twice).
+const TWIN_MIN_DOCS: u32 = 1_024;
 /// Occurrence counts whose scores are looked up, not computed.
 const TABLED: usize = 4;
 /// Documents from which a term's scores are looked up.
@@ -85,7 +95,10 @@ const DENSE: usize = WINDOW as usize / 32;
 const FILTER_BELOW: usize = WINDOW as usize / 8;
 /// Scores compared at once when looking for ones above the last hit kept.
 const CHUNK: usize = 16;
-const _: () = assert!((WINDOW as usize).is_multiple_of(CHUNK), "a window is whole chunks");
+const _: () = assert!(
+    (WINDOW as usize).is_multiple_of(CHUNK),
+    "a window is whole chunks"
+);
 
 /// A count of matches and the best of them, best first.
 pub(crate) type Ranked = (usize, Vec<(Score, DocAddress)>);
@@ -104,7 +117,14 @@ pub(crate) fn top(
     let mut best = Best::new(limit.max(1));
     let mut total = 0usize;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        total += segment(reader, clauses, &weights, segment_ord(ord)?, &mut best)?;
+        total += segment(
+            searcher,
+            reader,
+            clauses,
+            &weights,
+            segment_ord(ord)?,
+            &mut best,
+        )?;
     }
     Ok(Some((total, best.into_sorted())))
 }
@@ -142,10 +162,55 @@ struct Cursor {
     /// Index of the next document in the current block.
     at: usize,
     norms: FieldNormReader,
+    scorer: TermScore,
+    /// The next clause's term, when its postings here are byte for byte these (a word and its
+    /// marked stem where no other word has that stem): scored from the same documents,
+    /// frequencies and norms, right after this term, as its own cursor would have been.
+    twin: Option<TermScore>,
+    /// Where the postings lie in the field's postings file, to find a twin by.
+    field: Field,
+    range: Range<usize>,
+}
+
+/// How one clause scores a document.
+struct TermScore {
     weight: Bm25Weight,
     /// The scores of 1 to [`TABLED`] occurrences, by field-norm id, for a term of many
     /// documents: the division BM25 does per match was a fifth of a common word's search.
     table: Option<Box<[[Score; 256]; TABLED]>>,
+}
+
+impl TermScore {
+    fn new(weight: &Bm25Weight, doc_freq: u32) -> Self {
+        // A table costs a thousand divisions: worth it only for a term of many documents
+        // (a rare word's typo expansions are a dozen terms of a few).
+        let table = (doc_freq >= TABLE_MIN_DOCS).then(|| {
+            let mut table = Box::new([[0.0; 256]; TABLED]);
+            for (tf, row) in (1u32..).zip(table.iter_mut()) {
+                for (id, s) in (0u8..=255).zip(row.iter_mut()) {
+                    *s = weight.score(id, tf);
+                }
+            }
+            table
+        });
+        TermScore {
+            weight: weight.clone(),
+            table,
+        }
+    }
+
+    /// The score of `tf` occurrences in a field of norm `id`.
+    #[inline(always)]
+    fn score(&self, id: u8, tf: u32) -> Score {
+        let row = self
+            .table
+            .as_deref()
+            .and_then(|t| t.get((tf as usize).wrapping_sub(1)));
+        match row {
+            Some(row) => row[usize::from(id)],
+            None => self.weight.score(id, tf),
+        }
+    }
 }
 
 impl Cursor {
@@ -181,22 +246,24 @@ impl Cursor {
                 docs.partition_point(|&d| d < end)
             };
             let from = self.at.min(stop);
-            for (&d, &tf) in docs[from..stop].iter().zip(&freqs[from..stop]) {
-                if !keep(d) {
-                    continue;
+            let (part, freqs) = (&docs[from..stop], &freqs[from..stop]);
+            match &self.twin {
+                None => {
+                    for (&d, &tf) in part.iter().zip(freqs) {
+                        if keep(d) {
+                            add(d, self.scorer.score(self.norms.fieldnorm_id(d), tf));
+                        }
+                    }
                 }
-                let id = self.norms.fieldnorm_id(d);
-                let row = self
-                    .table
-                    .as_deref()
-                    .and_then(|t| t.get((tf as usize).wrapping_sub(1)));
-                add(
-                    d,
-                    match row {
-                        Some(row) => row[usize::from(id)],
-                        None => self.weight.score(id, tf),
-                    },
-                );
+                Some(twin) => {
+                    for (&d, &tf) in part.iter().zip(freqs) {
+                        if keep(d) {
+                            let id = self.norms.fieldnorm_id(d);
+                            add(d, self.scorer.score(id, tf));
+                            add(d, twin.score(id, tf));
+                        }
+                    }
+                }
             }
             self.at = stop;
             if stop < docs.len() {
@@ -208,55 +275,114 @@ impl Cursor {
     }
 }
 
-/// The cursors of the clauses with postings in this segment, in clause order.
+/// The cursors of the clauses with postings in this segment, in clause order; a clause whose
+/// postings are the previous cursor's is that cursor's twin.
 fn cursors(
+    searcher: &Searcher,
     reader: &SegmentReader,
     clauses: &[(Term, Score)],
     weights: &[Bm25Weight],
 ) -> tantivy::Result<Vec<Cursor>> {
-    let mut cursors = Vec::with_capacity(clauses.len());
+    let mut cursors: Vec<Cursor> = Vec::with_capacity(clauses.len());
+    let mut files: Option<CompositeFile> = None;
     for ((term, _), weight) in clauses.iter().zip(weights) {
-        let Some(block) = reader
-            .inverted_index(term.field())?
-            .read_block_postings(term, IndexRecordOption::WithFreqs)?
-        else {
+        let field = term.field();
+        let inverted = reader.inverted_index(field)?;
+        let Some(info) = inverted.get_term_info(term)? else {
             continue;
         };
-        let norms = match reader.fieldnorms_readers().get_field(term.field())? {
+        if let Some(last) = cursors.last_mut()
+            && last.twin.is_none()
+            && last.field == field
+            && last.block.doc_freq() == info.doc_freq
+            && info.doc_freq >= TWIN_MIN_DOCS
+            && same_postings(
+                searcher,
+                reader,
+                &mut files,
+                field,
+                &inverted,
+                &last.range,
+                &info,
+            )?
+        {
+            last.twin = Some(TermScore::new(weight, info.doc_freq));
+            continue;
+        }
+        let block =
+            inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        let norms = match reader.fieldnorms_readers().get_field(field)? {
             Some(n) => n,
             None => FieldNormReader::constant(reader.max_doc(), 1),
         };
-        // A table costs a thousand divisions: worth it only for a term of many documents
-        // (a rare word's typo expansions are a dozen terms of a few).
-        let table = (block.doc_freq() >= TABLE_MIN_DOCS).then(|| {
-            let mut table = Box::new([[0.0; 256]; TABLED]);
-            for (tf, row) in (1u32..).zip(table.iter_mut()) {
-                for (id, s) in (0u8..=255).zip(row.iter_mut()) {
-                    *s = weight.score(id, tf);
-                }
-            }
-            table
-        });
         cursors.push(Cursor {
+            scorer: TermScore::new(weight, block.doc_freq()),
             block,
             at: 0,
             norms,
-            weight: weight.clone(),
-            table,
+            twin: None,
+            field,
+            range: info.postings_range,
         });
     }
     Ok(cursors)
 }
 
+/// Whether the postings at `range` in `field`'s postings file are byte for byte `info`'s: the
+/// same documents with the same frequencies. The segment's postings file is opened once.
+///
+/// A field's postings are laid out as tantivy 0.27 writes them (not public API): the field's
+/// token count (u64, little-endian), then the terms' postings, at the ranges the term infos
+/// give. Where the first eight bytes are not that count, no two terms are taken as twins.
+fn same_postings(
+    searcher: &Searcher,
+    reader: &SegmentReader,
+    files: &mut Option<CompositeFile>,
+    field: Field,
+    inverted: &InvertedIndexReader,
+    range: &Range<usize>,
+    info: &TermInfo,
+) -> tantivy::Result<bool> {
+    if range.len() != info.postings_range.len() {
+        return Ok(false);
+    }
+    let files = match files {
+        Some(f) => f,
+        None => {
+            let index = searcher.index();
+            let segment =
+                index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
+            files.insert(CompositeFile::open(
+                &segment.open_read(SegmentComponent::Postings)?,
+            )?)
+        }
+    };
+    let Some(file) = files.open_read(field) else {
+        return Ok(false);
+    };
+    let (head, body) = file.split(8);
+    if head.read_bytes()?.as_slice() != inverted.total_num_tokens().to_le_bytes() {
+        return Ok(false);
+    }
+    let len = body.num_bytes().get_bytes();
+    let fits = |r: &Range<usize>| u64::try_from(r.end).is_ok_and(|end| end <= len);
+    if !fits(range) || !fits(&info.postings_range) {
+        return Ok(false);
+    }
+    let bytes = |r: &Range<usize>| body.slice(r.clone()).read_bytes();
+    Ok(bytes(range)?.as_slice() == bytes(&info.postings_range)?.as_slice())
+}
+
 /// Counts and ranks one segment's matches; returns its live matches.
 fn segment(
+    searcher: &Searcher,
     reader: &SegmentReader,
     clauses: &[(Term, Score)],
     weights: &[Bm25Weight],
     ord: u32,
     best: &mut Best,
 ) -> tantivy::Result<usize> {
-    let mut cursors = cursors(reader, clauses, weights)?;
+    let mut cursors = cursors(searcher, reader, clauses, weights)?;
     let alive = reader.alive_bitset();
     let postings = postings(&cursors);
     if postings <= SPARSE {
@@ -358,7 +484,10 @@ fn first_doc(cursors: &[Cursor]) -> Option<DocId> {
 
 /// The postings of `cursors` in all (deleted documents included).
 fn postings(cursors: &[Cursor]) -> u32 {
-    cursors.iter().map(|c| c.block.doc_freq()).sum()
+    cursors
+        .iter()
+        .map(|c| c.block.doc_freq() * (1 + u32::from(c.twin.is_some())))
+        .sum()
 }
 
 /// Adds the cursors' documents of the window from `start` (none is before it), clause by
@@ -423,7 +552,10 @@ pub(crate) fn top_both(
     let (mut x, mut y) = (Window::new(), Window::new());
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let ord = segment_ord(ord)?;
-        let (mut ca, mut cb) = (cursors(reader, a, &wa)?, cursors(reader, b, &wb)?);
+        let (mut ca, mut cb) = (
+            cursors(searcher, reader, a, &wa)?,
+            cursors(searcher, reader, b, &wb)?,
+        );
         // The unit of fewer postings goes first, scored whole; the other, in a window where the
         // first matched few documents, only where it did (a + b adds the same either way round).
         if postings(&cb) < postings(&ca) {
@@ -617,7 +749,8 @@ mod tests {
     /// Three segments (20,000, 3,000 and 17,000 documents, so windows and postings blocks
     /// cross), every 13th document of the first two deleted (the third has no deletions):
     /// `a` and `b` repeated 0-6 times in texts of many lengths, many texts alike (tied
-    /// scores), `rare` in every 97th, `late` only past the first segment's first window.
+    /// scores), `twin` with `a`'s postings, `rare` in every 97th, `late` only past the first
+    /// segment's first window.
     fn index() -> tantivy::Result<(Searcher, Field, Field, Field)> {
         let mut schema = Schema::builder();
         let x = schema.add_text_field("x", TEXT);
@@ -629,6 +762,8 @@ mod tests {
         for (seg, size) in [20_000u32, 3_000, 17_000].into_iter().enumerate() {
             for _ in 0..size {
                 let a = "a ".repeat((n % 7) as usize);
+                // `twin` wherever `a` is, as often: the same postings (a word and its stem).
+                let twin = "twin ".repeat((n % 7) as usize);
                 let b = "b ".repeat((n / 7 % 3) as usize);
                 let pad = "pad ".repeat((n % 11) as usize);
                 let rare = if n.is_multiple_of(97) { "rare" } else { "" };
@@ -640,7 +775,7 @@ mod tests {
                 };
                 let y_text = if n.is_multiple_of(5) { "a a b" } else { "c" };
                 writer.add_document(doc!(
-                    x => format!("{a}{pad}{b}{rare}{late}"),
+                    x => format!("{a}{pad}{b}{twin}{rare}{late}"),
                     y => y_text,
                     id => format!("{seg}-{}", n % 13),
                 ))?;
@@ -714,6 +849,18 @@ mod tests {
                 weighted(y, "b", 0.9),
             ])),
             Box::new(should(vec![Box::new(term(x, "b")), weighted(y, "c", 0.25)])),
+            // A word and its twin, next to each other (scored from one cursor; in the small
+            // segment, sorted) and apart.
+            Box::new(should(vec![
+                weighted(x, "a", 3.0),
+                weighted(x, "twin", 1.8),
+                weighted(y, "a", 1.5),
+            ])),
+            Box::new(should(vec![
+                weighted(x, "twin", 1.8),
+                weighted(y, "a", 1.5),
+                weighted(x, "a", 3.0),
+            ])),
             Box::new(term(x, "a")),
             weighted(y, "a", 2.0),
             // Few postings: sorted, not windowed.
@@ -747,10 +894,47 @@ mod tests {
     }
 
     #[test]
+    fn a_clause_with_the_previous_ones_postings_is_its_twin() -> tantivy::Result<()> {
+        let (searcher, x, y, _) = index()?;
+        let terms = |ts: &[(Field, &str)]| -> Vec<(Term, Score)> {
+            ts.iter()
+                .map(|&(f, w)| (Term::from_field_text(f, w), 1.0))
+                .collect()
+        };
+        let twins = |cs: &[(Term, Score)]| -> tantivy::Result<Vec<Vec<bool>>> {
+            let Some(weights) = weights(&searcher, cs)? else {
+                return Ok(Vec::new());
+            };
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|r| {
+                    let found = cursors(&searcher, r, cs, &weights)?;
+                    Ok(found.iter().map(|c| c.twin.is_some()).collect())
+                })
+                .collect()
+        };
+        // Next to each other: one cursor in every segment, its twin scored with it.
+        let next = terms(&[(x, "a"), (x, "twin"), (y, "a")]);
+        assert_eq!(twins(&next)?, vec![vec![true, false]; 3]);
+        // Apart, in another field, or other postings: cursors of their own.
+        for apart in [
+            terms(&[(x, "twin"), (y, "a"), (x, "a")]),
+            terms(&[(y, "a"), (x, "a")]),
+            terms(&[(x, "a"), (x, "b")]),
+        ] {
+            let n = apart.len();
+            assert_eq!(twins(&apart)?, vec![vec![false; n]; 3], "{apart:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
     fn two_units_and_a_bonus_count_and_rank_as_tantivy_bit_for_bit() -> tantivy::Result<()> {
         let (searcher, x, y, _) = index()?;
         let a = vec![
             weighted(x, "a", 3.0),
+            weighted(x, "twin", 1.8),
             weighted(y, "a", 1.5),
             weighted(x, "zzz", 0.6),
         ];
