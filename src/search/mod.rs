@@ -180,6 +180,11 @@ fn top_docs(
     {
         return Ok(found);
     }
+    if let Some(parts) = terms::parts(q)
+        && let Some(found) = terms::top_parts(searcher, &parts, fetch)?
+    {
+        return Ok(found);
+    }
     Ok(searcher.search(q, &(Count, TopDocs::with_limit(fetch).order_by_score()))?)
 }
 

@@ -27,7 +27,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentComponent};
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Occur, Query, TermQuery, Weight,
+    Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
@@ -59,22 +59,54 @@ impl Query for WeightedTerm {
 /// The terms and boosts of `q` when it is a term query or a union of term queries only (each
 /// plain or [`WeightedTerm`]), in clause order; `None` for anything else.
 pub(crate) fn clauses(q: &dyn Query) -> Option<Vec<(Term, Score)>> {
-    fn one(q: &dyn Query) -> Option<(Term, Score)> {
-        if let Some(t) = q.downcast_ref::<TermQuery>() {
-            return Some((t.term().clone(), 1.0));
-        }
-        q.downcast_ref::<WeightedTerm>()
-            .map(|w| (w.query.term().clone(), w.boost))
-    }
     if let Some(b) = q.downcast_ref::<BooleanQuery>() {
         if b.get_minimum_number_should_match() > 1
             || b.clauses().iter().any(|(o, _)| *o != Occur::Should)
         {
             return None;
         }
-        return b.clauses().iter().map(|(_, c)| one(&**c)).collect();
+        return b.clauses().iter().map(|(_, c)| term_of(&**c)).collect();
     }
-    one(q).map(|c| vec![c])
+    term_of(q).map(|c| vec![c])
+}
+
+/// The term and boost of a term query, plain or [`WeightedTerm`].
+fn term_of(q: &dyn Query) -> Option<(Term, Score)> {
+    if let Some(t) = q.downcast_ref::<TermQuery>() {
+        return Some((t.term().clone(), 1.0));
+    }
+    q.downcast_ref::<WeightedTerm>()
+        .map(|w| (w.query.term().clone(), w.boost))
+}
+
+/// A clause of a union run by [`top_parts`]: a term read from its postings, or any other query
+/// (a phrase, a pair term) through tantivy's scorer.
+pub(crate) enum Part<'q> {
+    Term(Term, Score),
+    Query(&'q dyn Query),
+}
+
+/// The clauses of `q` when it is a union (should clauses only) of which some are not term
+/// queries, in clause order; `None` for anything else (a union of terms is [`clauses`]').
+pub(crate) fn parts(q: &dyn Query) -> Option<Vec<Part<'_>>> {
+    let b = q.downcast_ref::<BooleanQuery>()?;
+    if b.get_minimum_number_should_match() > 1
+        || b.clauses().iter().any(|(o, _)| *o != Occur::Should)
+    {
+        return None;
+    }
+    let parts: Vec<Part<'_>> = b
+        .clauses()
+        .iter()
+        .map(|(_, c)| match term_of(&**c) {
+            Some((t, boost)) => Part::Term(t, boost),
+            None => Part::Query(&**c),
+        })
+        .collect();
+    parts
+        .iter()
+        .any(|p| matches!(p, Part::Query(_)))
+        .then_some(parts)
 }
 
 /// Documents per window: 64 KiB of scores, which stay in the core's cache.
@@ -129,6 +161,123 @@ pub(crate) fn top(
     Ok(Some((total, best.into_sorted())))
 }
 
+/// [`top`] for a union with clauses that are not terms: their documents and scores come from
+/// tantivy's scorers, window by window, added in clause order with the terms' (as tantivy's
+/// summing union adds them), instead of through its buffered union and a collector's call per
+/// match. `None` as for [`top`].
+pub(crate) fn top_parts(
+    searcher: &Searcher,
+    parts: &[Part<'_>],
+    limit: usize,
+) -> tantivy::Result<Option<Ranked>> {
+    let terms: Vec<(Term, Score)> = parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Term(t, boost) => Some((t.clone(), *boost)),
+            Part::Query(_) => None,
+        })
+        .collect();
+    let Some(term_weights) = weights(searcher, &terms)? else {
+        return Ok(None);
+    };
+    // For each term, how many other parts come before it: two terms are twins only with none
+    // between them.
+    let queries_before: Vec<usize> = parts
+        .iter()
+        .scan(0, |queries, p| {
+            Some(match p {
+                Part::Term(..) => Some(*queries),
+                Part::Query(_) => {
+                    *queries += 1;
+                    None
+                }
+            })
+        })
+        .flatten()
+        .collect();
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let mut query_weights = Vec::new();
+    for p in parts {
+        if let Part::Query(q) = p {
+            query_weights.push(q.weight(scoring)?);
+        }
+    }
+    let mut best = Best::new(limit.max(1));
+    let mut total = 0usize;
+    let mut window = Window::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let ord = segment_ord(ord)?;
+        // Each part's source in clause order: a term's cursor (one with a twin stands for two
+        // parts) or a query's scorer.
+        let run = |t: usize| queries_before.get(t).copied().unwrap_or(0);
+        let mut cursors = cursors(searcher, reader, &terms, &term_weights, &run)?.into_iter();
+        let mut next_cursor = cursors.next();
+        let (mut t, mut w) = (0, 0);
+        let mut sources = Vec::with_capacity(parts.len());
+        for p in parts {
+            match p {
+                Part::Term(..) => {
+                    // This term's cursor, if it has postings here (a twin's is placed already).
+                    if let Some(c) = next_cursor.take_if(|c| c.clause == t) {
+                        sources.push(Source::Terms(Box::new(c)));
+                        next_cursor = cursors.next();
+                    }
+                    t += 1;
+                }
+                Part::Query(_) => {
+                    if let Some(weight) = query_weights.get(w) {
+                        let scorer = weight.scorer(reader, 1.0)?;
+                        if scorer.doc() != tantivy::TERMINATED {
+                            sources.push(Source::Scorer(scorer));
+                        }
+                    }
+                    w += 1;
+                }
+            }
+        }
+        let alive = reader.alive_bitset();
+        while let Some(first) = sources.iter().filter_map(Source::doc).min() {
+            let start = first - first % WINDOW;
+            let end = start.saturating_add(WINDOW);
+            let Window { acc, seen } = &mut window;
+            for src in &mut sources {
+                let mut put = |d: DocId, score: Score| {
+                    let off = (d - start) as usize;
+                    acc[off] += score;
+                    seen[off / 64] |= 1 << (off % 64);
+                };
+                match src {
+                    Source::Terms(c) => c.each_until(end, put),
+                    Source::Scorer(s) => {
+                        while s.doc() < end {
+                            put(s.doc(), s.score());
+                            s.advance();
+                        }
+                    }
+                }
+            }
+            total += take(&mut window, start, alive, ord, &mut best);
+        }
+    }
+    Ok(Some((total, best.into_sorted())))
+}
+
+/// Where [`top_parts`] reads a part's documents from.
+enum Source {
+    Terms(Box<Cursor>),
+    Scorer(Box<dyn Scorer>),
+}
+
+impl Source {
+    /// The next document, or `None` when done.
+    fn doc(&self) -> Option<DocId> {
+        match self {
+            Source::Terms(c) => c.doc(),
+            Source::Scorer(s) => Some(s.doc()).filter(|&d| d != tantivy::TERMINATED),
+        }
+    }
+}
+
 /// Each clause's BM25 weight as tantivy's term query builds it (searcher statistics, then the
 /// boost); `None` when a term's field records no frequencies.
 fn weights(
@@ -170,6 +319,8 @@ struct Cursor {
     /// Where the postings lie in the field's postings file, to find a twin by.
     field: Field,
     range: Range<usize>,
+    /// The clause's place in the clauses the cursors were made for.
+    clause: usize,
 }
 
 /// How one clause scores a document.
@@ -276,16 +427,18 @@ impl Cursor {
 }
 
 /// The cursors of the clauses with postings in this segment, in clause order; a clause whose
-/// postings are the previous cursor's is that cursor's twin.
+/// postings are the previous cursor's is that cursor's twin, if `run` gives both clauses the
+/// same number (nothing else is scored between them).
 fn cursors(
     searcher: &Searcher,
     reader: &SegmentReader,
     clauses: &[(Term, Score)],
     weights: &[Bm25Weight],
+    run: &dyn Fn(usize) -> usize,
 ) -> tantivy::Result<Vec<Cursor>> {
     let mut cursors: Vec<Cursor> = Vec::with_capacity(clauses.len());
     let mut files: Option<CompositeFile> = None;
-    for ((term, _), weight) in clauses.iter().zip(weights) {
+    for (clause, ((term, _), weight)) in clauses.iter().zip(weights).enumerate() {
         let field = term.field();
         let inverted = reader.inverted_index(field)?;
         let Some(info) = inverted.get_term_info(term)? else {
@@ -293,6 +446,7 @@ fn cursors(
         };
         if let Some(last) = cursors.last_mut()
             && last.twin.is_none()
+            && run(last.clause) == run(clause)
             && last.field == field
             && last.block.doc_freq() == info.doc_freq
             && info.doc_freq >= TWIN_MIN_DOCS
@@ -323,6 +477,7 @@ fn cursors(
             twin: None,
             field,
             range: info.postings_range,
+            clause,
         });
     }
     Ok(cursors)
@@ -382,7 +537,7 @@ fn segment(
     ord: u32,
     best: &mut Best,
 ) -> tantivy::Result<usize> {
-    let mut cursors = cursors(searcher, reader, clauses, weights)?;
+    let mut cursors = cursors(searcher, reader, clauses, weights, &|_| 0)?;
     let alive = reader.alive_bitset();
     let postings = postings(&cursors);
     if postings <= SPARSE {
@@ -393,52 +548,66 @@ fn segment(
     while let Some(first) = first_doc(&cursors) {
         let start = first - first % WINDOW;
         add(&mut cursors, start, &mut window.acc, &mut window.seen);
-        let matched = window.matched();
-        let Window { acc, seen } = &mut window;
-        match alive {
-            // A dense window without deletions (any index after a full build): the count is its
-            // bits', and once `limit` hits are kept only scores above the last need a look. A
-            // document that matched nothing scores 0, which never gets in.
-            None if best.full() && best.floor() >= 0.0 && matched >= DENSE => {
-                count += matched;
-                seen.fill(0);
-                // A chunk's scores are compared with the floor all at once (vector instructions,
-                // no branch per score), and only a chunk with one above gets a look: a score
-                // equal to the floor stays out, its address being later than every kept one's.
-                // Each chunk is zeroed for the next window while it is in the cache.
-                let mut floor = best.floor();
-                let (chunks, _) = acc.as_chunks_mut::<CHUNK>();
-                for (c, chunk) in chunks.iter_mut().enumerate() {
-                    if chunk.iter().fold(false, |any, &s| any | (s > floor)) {
-                        for (i, &s) in chunk.iter().enumerate() {
-                            if s > floor {
-                                let doc = start + (c * CHUNK + i) as DocId;
-                                best.offer(s, DocAddress::new(ord, doc));
-                                floor = best.floor();
-                            }
+        count += take(&mut window, start, alive, ord, best);
+    }
+    Ok(count)
+}
+
+/// Counts a window's live matches and offers those that can get in to `best`, leaving the
+/// window empty for the next.
+fn take(
+    window: &mut Window,
+    start: DocId,
+    alive: Option<&tantivy::fastfield::AliveBitSet>,
+    ord: u32,
+    best: &mut Best,
+) -> usize {
+    let matched = window.matched();
+    let Window { acc, seen } = window;
+    let mut count = 0;
+    match alive {
+        // A dense window without deletions (any index after a full build): the count is its
+        // bits', and once `limit` hits are kept only scores above the last need a look. A
+        // document that matched nothing scores 0, which never gets in.
+        None if best.full() && best.floor() >= 0.0 && matched >= DENSE => {
+            count += matched;
+            seen.fill(0);
+            // A chunk's scores are compared with the floor all at once (vector instructions,
+            // no branch per score), and only a chunk with one above gets a look: a score
+            // equal to the floor stays out, its address being later than every kept one's.
+            // Each chunk is zeroed for the next window while it is in the cache.
+            let mut floor = best.floor();
+            let (chunks, _) = acc.as_chunks_mut::<CHUNK>();
+            for (c, chunk) in chunks.iter_mut().enumerate() {
+                if chunk.iter().fold(false, |any, &s| any | (s > floor)) {
+                    for (i, &s) in chunk.iter().enumerate() {
+                        if s > floor {
+                            let doc = start + (c * CHUNK + i) as DocId;
+                            best.offer(s, DocAddress::new(ord, doc));
+                            floor = best.floor();
                         }
                     }
-                    *chunk = [0.0; CHUNK];
                 }
+                *chunk = [0.0; CHUNK];
             }
-            _ => {
-                for (i, word) in seen.iter_mut().enumerate() {
-                    let mut bits = std::mem::take(word);
-                    while bits != 0 {
-                        let off = i * 64 + bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        let score = std::mem::take(&mut acc[off]);
-                        let doc = start + off as DocId;
-                        if alive.is_none_or(|a| a.is_alive(doc)) {
-                            count += 1;
-                            best.offer(score, DocAddress::new(ord, doc));
-                        }
+        }
+        _ => {
+            for (i, word) in seen.iter_mut().enumerate() {
+                let mut bits = std::mem::take(word);
+                while bits != 0 {
+                    let off = i * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let score = std::mem::take(&mut acc[off]);
+                    let doc = start + off as DocId;
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        count += 1;
+                        best.offer(score, DocAddress::new(ord, doc));
                     }
                 }
             }
         }
     }
-    Ok(count)
+    count
 }
 
 /// One window's summed scores and which of its documents matched.
@@ -553,8 +722,8 @@ pub(crate) fn top_both(
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let ord = segment_ord(ord)?;
         let (mut ca, mut cb) = (
-            cursors(searcher, reader, a, &wa)?,
-            cursors(searcher, reader, b, &wb)?,
+            cursors(searcher, reader, a, &wa, &|_| 0)?,
+            cursors(searcher, reader, b, &wb, &|_| 0)?,
         );
         // The unit of fewer postings goes first, scored whole; the other, in a window where the
         // first matched few documents, only where it did (a + b adds the same either way round).
@@ -909,7 +1078,7 @@ mod tests {
                 .segment_readers()
                 .iter()
                 .map(|r| {
-                    let found = cursors(&searcher, r, cs, &weights)?;
+                    let found = cursors(&searcher, r, cs, &weights, &|_| 0)?;
                     Ok(found.iter().map(|c| c.twin.is_some()).collect())
                 })
                 .collect()
@@ -917,6 +1086,12 @@ mod tests {
         // Next to each other: one cursor in every segment, its twin scored with it.
         let next = terms(&[(x, "a"), (x, "twin"), (y, "a")]);
         assert_eq!(twins(&next)?, vec![vec![true, false]; 3]);
+        // Another part scored between them: no twin.
+        let weights_next = weights(&searcher, &next)?.unwrap_or_default();
+        for r in searcher.segment_readers() {
+            let split = cursors(&searcher, r, &next, &weights_next, &|t| usize::from(t > 0))?;
+            assert!(split.iter().all(|c| c.twin.is_none()));
+        }
         // Apart, in another field, or other postings: cursors of their own.
         for apart in [
             terms(&[(x, "twin"), (y, "a"), (x, "a")]),
@@ -926,6 +1101,65 @@ mod tests {
             let n = apart.len();
             assert_eq!(twins(&apart)?, vec![vec![false; n]; 3], "{apart:?}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn unions_with_phrases_count_and_rank_as_tantivy_bit_for_bit() -> tantivy::Result<()> {
+        let (searcher, x, y, _) = index()?;
+        let phrase = |f: Field, a: &str, b: &str, boost| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(PhraseQuery::new(vec![
+                    Term::from_field_text(f, a),
+                    Term::from_field_text(f, b),
+                ])),
+                boost,
+            ))
+        };
+        let queries: Vec<BooleanQuery> = vec![
+            // Phrases alone, as a quoted phrase over fields is planned.
+            should(vec![phrase(x, "a", "b", 3.0), phrase(y, "a", "b", 1.5)]),
+            // Terms (twins among them) around phrases; a phrase between a word and its twin.
+            should(vec![
+                weighted(x, "a", 3.0),
+                weighted(x, "twin", 1.8),
+                phrase(x, "b", "twin", 1.5),
+                weighted(y, "b", 0.9),
+            ]),
+            should(vec![
+                weighted(x, "a", 3.0),
+                phrase(x, "a", "a", 1.5),
+                weighted(x, "twin", 1.8),
+                weighted(x, "rare", 0.6),
+            ]),
+            // Few matches: a rare phrase and a missing term.
+            should(vec![phrase(x, "b", "rare", 2.0), weighted(x, "zzz", 0.6)]),
+        ];
+        for q in &queries {
+            let found = parts(q);
+            assert!(found.is_some(), "{q:?}");
+            let ps = found.unwrap_or_default();
+            for limit in [1, 10, 200, 100_000] {
+                let want = tantivys(q, &searcher, limit);
+                assert!(want.0 > 30, "{q:?}: {}", want.0);
+                let got = top_parts(&searcher, &ps, limit)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                let got = (
+                    got.0,
+                    got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
+                );
+                assert_eq!(got, want, "{q:?} limit {limit}");
+            }
+        }
+        // A union of terms only is not taken here, nor is an intersection.
+        assert!(parts(&should(vec![weighted(x, "a", 3.0), Box::new(term(y, "b"))])).is_none());
+        let both = BooleanQuery::new(vec![
+            (Occur::Must, phrase(x, "a", "b", 1.0)),
+            (Occur::Should, weighted(x, "a", 1.0)),
+        ]);
+        assert!(parts(&both).is_none());
         Ok(())
     }
 
