@@ -17,7 +17,11 @@
 //! A word and its marked stem often have the same postings (no other word of the index has that
 //! stem): a clause whose postings are byte for byte the previous clause's is read once, each
 //! document getting both scores in turn.
+//!
+//! A search that reads many postings (a common word, a two-word AND, a phrase of common words)
+//! ranks its segments on two cores at once, each keeping its own best, merged after.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::ops::Range;
@@ -27,7 +31,8 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::{InvertedIndexReader, SegmentComponent};
 use tantivy::postings::{BlockSegmentPostings, TermInfo};
 use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostWeight, EnableScoring, Occur, Query,
+    Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
@@ -127,6 +132,9 @@ const DENSE: usize = WINDOW as usize / 32;
 const FILTER_BELOW: usize = WINDOW as usize / 8;
 /// Scores compared at once when looking for ones above the last hit kept.
 const CHUNK: usize = 16;
+/// Postings a search reads from which its segments are ranked on threads of their own: about
+/// a quarter of a millisecond of scoring, against tens of microseconds to wake another core.
+const PARALLEL_POSTINGS: u64 = 1 << 16;
 const _: () = assert!(
     (WINDOW as usize).is_multiple_of(CHUNK),
     "a window is whole chunks"
@@ -143,22 +151,14 @@ pub(crate) fn top(
     clauses: &[(Term, Score)],
     limit: usize,
 ) -> tantivy::Result<Option<Ranked>> {
-    let Some(weights) = weights(searcher, clauses)? else {
+    let tally = Tally::new(searcher);
+    let Some(weights) = weights(&tally, clauses)? else {
         return Ok(None);
     };
-    let mut best = Best::new(limit.max(1));
-    let mut total = 0usize;
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        total += segment(
-            searcher,
-            reader,
-            clauses,
-            &weights,
-            segment_ord(ord)?,
-            &mut best,
-        )?;
-    }
-    Ok(Some((total, best.into_sorted())))
+    let ranked = each_segment(searcher, tally.postings(), limit, |reader, ord, best| {
+        segment(searcher, reader, clauses, &weights, ord, best)
+    })?;
+    Ok(Some(ranked))
 }
 
 /// [`top`] for a union with clauses that are not terms: their documents and scores come from
@@ -177,7 +177,8 @@ pub(crate) fn top_parts(
             Part::Query(_) => None,
         })
         .collect();
-    let Some(term_weights) = weights(searcher, &terms)? else {
+    let tally = Tally::new(searcher);
+    let Some(term_weights) = weights(&tally, &terms)? else {
         return Ok(None);
     };
     // For each term, how many other parts come before it: two terms are twins only with none
@@ -195,18 +196,15 @@ pub(crate) fn top_parts(
         })
         .flatten()
         .collect();
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    // The phrases' statistics are tallied too: their words' postings are what they read.
+    let scoring = EnableScoring::enabled_from_statistics_provider(&tally, searcher);
     let mut query_weights = Vec::new();
     for p in parts {
         if let Part::Query(q) = p {
             query_weights.push(q.weight(scoring)?);
         }
     }
-    let mut best = Best::new(limit.max(1));
-    let mut total = 0usize;
-    let mut window = Window::new();
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let ord = segment_ord(ord)?;
+    let ranked = each_segment(searcher, tally.postings(), limit, |reader, ord, best| {
         // Each part's source in clause order: a term's cursor (one with a twin stands for two
         // parts) or a query's scorer.
         let run = |t: usize| queries_before.get(t).copied().unwrap_or(0);
@@ -236,6 +234,8 @@ pub(crate) fn top_parts(
             }
         }
         let alive = reader.alive_bitset();
+        let mut window = Window::new();
+        let mut total = 0usize;
         while let Some(first) = sources.iter().filter_map(Source::doc).min() {
             let start = first - first % WINDOW;
             let end = start.saturating_add(WINDOW);
@@ -256,10 +256,11 @@ pub(crate) fn top_parts(
                     }
                 }
             }
-            total += take(&mut window, start, alive, ord, &mut best);
+            total += take(&mut window, start, alive, ord, best);
         }
-    }
-    Ok(Some((total, best.into_sorted())))
+        Ok(total)
+    })?;
+    Ok(Some(ranked))
 }
 
 /// Where [`top_parts`] reads a part's documents from.
@@ -281,10 +282,10 @@ impl Source {
 /// Each clause's BM25 weight as tantivy's term query builds it (searcher statistics, then the
 /// boost); `None` when a term's field records no frequencies.
 fn weights(
-    searcher: &Searcher,
+    tally: &Tally<'_>,
     clauses: &[(Term, Score)],
 ) -> tantivy::Result<Option<Vec<Bm25Weight>>> {
-    let schema = searcher.schema();
+    let schema = tally.searcher.schema();
     let mut weights = Vec::with_capacity(clauses.len());
     for (term, boost) in clauses {
         let freqs = schema
@@ -295,9 +296,116 @@ fn weights(
         if !freqs {
             return Ok(None);
         }
-        weights.push(Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost));
+        weights.push(Bm25Weight::for_terms(tally, std::slice::from_ref(term))?.boost_by(*boost));
     }
     Ok(Some(weights))
+}
+
+/// The searcher's statistics, as BM25 weights are built from them, with the postings they
+/// count summed: how many postings a search is about to read.
+struct Tally<'s> {
+    searcher: &'s Searcher,
+    postings: Cell<u64>,
+}
+
+impl<'s> Tally<'s> {
+    fn new(searcher: &'s Searcher) -> Self {
+        Tally {
+            searcher,
+            postings: Cell::new(0),
+        }
+    }
+
+    /// The document frequencies asked for so far, summed.
+    fn postings(&self) -> u64 {
+        self.postings.get()
+    }
+}
+
+impl Bm25StatisticsProvider for Tally<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let n = self.searcher.doc_freq(term)?;
+        self.postings.set(self.postings.get().saturating_add(n));
+        Ok(n)
+    }
+}
+
+/// Ranks every segment with `each` (given the segment, its ordinal and the hits kept so far;
+/// it returns the segment's live matches) and gives the count and the `limit` best.
+///
+/// A search of at least [`PARALLEL_POSTINGS`] postings over several segments ranks them on
+/// rayon's threads, each segment keeping its own best, merged after: the same hits, since a
+/// segment's best are kept with ties to the lower address and every address of a segment
+/// orders after the previous segment's. A lighter search runs on this thread alone, where
+/// handing work to another core would cost more than it saves.
+fn each_segment<F>(
+    searcher: &Searcher,
+    postings: u64,
+    limit: usize,
+    each: F,
+) -> tantivy::Result<Ranked>
+where
+    F: Fn(&SegmentReader, u32, &mut Best) -> tantivy::Result<usize> + Sync,
+{
+    let readers = searcher.segment_readers();
+    let limit = limit.max(1);
+    if !parallel(postings, readers.len()) {
+        let mut best = Best::new(limit);
+        let mut total = 0usize;
+        for (ord, reader) in readers.iter().enumerate() {
+            total += each(reader, segment_ord(ord)?, &mut best)?;
+        }
+        return Ok((total, best.into_sorted()));
+    }
+    let run = |ord: usize| -> tantivy::Result<Ranked> {
+        let mut best = Best::new(limit);
+        let reader = &readers[ord];
+        let total = each(reader, segment_ord(ord)?, &mut best)?;
+        Ok((total, best.into_sorted()))
+    };
+    // The first segment on this thread, the others handed to the pool meanwhile.
+    let mut found: Vec<Option<tantivy::Result<Ranked>>> =
+        (0..readers.len()).map(|_| None).collect();
+    rayon::in_place_scope(|scope| {
+        let (first, rest) = found.split_at_mut(1);
+        for (i, slot) in rest.iter_mut().enumerate() {
+            let run = &run;
+            scope.spawn(move |_| *slot = Some(run(i + 1)));
+        }
+        first[0] = Some(run(0));
+    });
+    let mut total = 0usize;
+    let mut kept = Vec::with_capacity(limit.saturating_mul(readers.len()));
+    for f in found {
+        let (n, best) = f.unwrap_or_else(|| {
+            Err(tantivy::TantivyError::InternalError(
+                "a segment's ranking did not run".into(),
+            ))
+        })?;
+        total += n;
+        kept.extend(best.into_iter().map(|(s, a)| Kept(s, a)));
+    }
+    // Best first: higher score, then lower address (the order `Kept` sorts in).
+    kept.sort_unstable();
+    kept.truncate(limit);
+    Ok((total, kept.into_iter().map(|Kept(s, a)| (s, a)).collect()))
+}
+
+/// Whether a search of `postings` postings over `segments` segments is worth a second core.
+fn parallel(postings: u64, segments: usize) -> bool {
+    #[cfg(test)]
+    if let Some(forced) = tests::PARALLEL.get() {
+        return forced && segments > 1;
+    }
+    postings >= PARALLEL_POSTINGS && segments > 1 && rayon::current_num_threads() > 1
 }
 
 fn segment_ord(ord: usize) -> tantivy::Result<u32> {
@@ -710,17 +818,16 @@ pub(crate) fn top_both(
     bonus: Option<&dyn Query>,
     limit: usize,
 ) -> tantivy::Result<Option<Ranked>> {
-    let (Some(wa), Some(wb)) = (weights(searcher, a)?, weights(searcher, b)?) else {
+    let tally = Tally::new(searcher);
+    let (Some(wa), Some(wb)) = (weights(&tally, a)?, weights(&tally, b)?) else {
         return Ok(None);
     };
     let bonus = bonus
         .map(|q| q.weight(EnableScoring::enabled_from_searcher(searcher)))
         .transpose()?;
-    let mut best = Best::new(limit.max(1));
-    let mut total = 0usize;
-    let (mut x, mut y) = (Window::new(), Window::new());
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let ord = segment_ord(ord)?;
+    let ranked = each_segment(searcher, tally.postings(), limit, |reader, ord, best| {
+        let (mut x, mut y) = (Window::new(), Window::new());
+        let mut total = 0usize;
         let (mut ca, mut cb) = (
             cursors(searcher, reader, a, &wa, &|_| 0)?,
             cursors(searcher, reader, b, &wb, &|_| 0)?,
@@ -772,8 +879,9 @@ pub(crate) fn top_both(
             x.clear();
             y.clear();
         }
-    }
-    Ok(Some((total, best.into_sorted())))
+        Ok(total)
+    })?;
+    Ok(Some(ranked))
 }
 
 /// [`segment`] for few postings (a rare word and its typos): every (document, score) in clause
@@ -899,6 +1007,20 @@ mod tests {
     use tantivy::query::{BoostQuery, PhraseQuery};
     use tantivy::schema::{Field, STRING, Schema, TEXT};
     use tantivy::{Index, IndexWriter, doc};
+
+    thread_local! {
+        /// Set by a test: segments ranked on threads of their own (or not) whatever the size.
+        pub(super) static PARALLEL: Cell<Option<bool>> = const { Cell::new(None) };
+    }
+
+    /// Runs `check` with segments ranked one after another, then on threads of their own.
+    fn both_ways(mut check: impl FnMut()) {
+        for forced in [false, true] {
+            PARALLEL.set(Some(forced));
+            check();
+        }
+        PARALLEL.set(None);
+    }
 
     fn term(f: Field, w: &str) -> TermQuery {
         TermQuery::new(Term::from_field_text(f, w), IndexRecordOption::WithFreqs)
@@ -1038,13 +1160,15 @@ mod tests {
                 weighted(x, "zzz", 0.6),
             ])),
         ];
-        for q in &queries {
-            for limit in [1, 10, 200, 100_000] {
-                let want = tantivys(&**q, &searcher, limit);
-                assert!(want.0 > 300, "{q:?}: {}", want.0);
-                assert_eq!(ours(&**q, &searcher, limit), want, "{q:?} limit {limit}");
+        both_ways(|| {
+            for q in &queries {
+                for limit in [1, 10, 200, 100_000] {
+                    let want = tantivys(&**q, &searcher, limit);
+                    assert!(want.0 > 300, "{q:?}: {}", want.0);
+                    assert_eq!(ours(&**q, &searcher, limit), want, "{q:?} limit {limit}");
+                }
             }
-        }
+        });
         // The weighted term scores as tantivy's boost query over the same term.
         let boosted = should(vec![
             Box::new(BoostQuery::new(Box::new(term(x, "a")), 3.0)),
@@ -1071,7 +1195,7 @@ mod tests {
                 .collect()
         };
         let twins = |cs: &[(Term, Score)]| -> tantivy::Result<Vec<Vec<bool>>> {
-            let Some(weights) = weights(&searcher, cs)? else {
+            let Some(weights) = weights(&Tally::new(&searcher), cs)? else {
                 return Ok(Vec::new());
             };
             searcher
@@ -1087,7 +1211,7 @@ mod tests {
         let next = terms(&[(x, "a"), (x, "twin"), (y, "a")]);
         assert_eq!(twins(&next)?, vec![vec![true, false]; 3]);
         // Another part scored between them: no twin.
-        let weights_next = weights(&searcher, &next)?.unwrap_or_default();
+        let weights_next = weights(&Tally::new(&searcher), &next)?.unwrap_or_default();
         for r in searcher.segment_readers() {
             let split = cursors(&searcher, r, &next, &weights_next, &|t| usize::from(t > 0))?;
             assert!(split.iter().all(|c| c.twin.is_none()));
@@ -1135,24 +1259,26 @@ mod tests {
             // Few matches: a rare phrase and a missing term.
             should(vec![phrase(x, "b", "rare", 2.0), weighted(x, "zzz", 0.6)]),
         ];
-        for q in &queries {
-            let found = parts(q);
-            assert!(found.is_some(), "{q:?}");
-            let ps = found.unwrap_or_default();
-            for limit in [1, 10, 200, 100_000] {
-                let want = tantivys(q, &searcher, limit);
-                assert!(want.0 > 30, "{q:?}: {}", want.0);
-                let got = top_parts(&searcher, &ps, limit)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default();
-                let got = (
-                    got.0,
-                    got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
-                );
-                assert_eq!(got, want, "{q:?} limit {limit}");
+        both_ways(|| {
+            for q in &queries {
+                let found = parts(q);
+                assert!(found.is_some(), "{q:?}");
+                let ps = found.unwrap_or_default();
+                for limit in [1, 10, 200, 100_000] {
+                    let want = tantivys(q, &searcher, limit);
+                    assert!(want.0 > 30, "{q:?}: {}", want.0);
+                    let got = top_parts(&searcher, &ps, limit)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default();
+                    let got = (
+                        got.0,
+                        got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
+                    );
+                    assert_eq!(got, want, "{q:?} limit {limit}");
+                }
             }
-        }
+        });
         // A union of terms only is not taken here, nor is an intersection.
         assert!(parts(&should(vec![weighted(x, "a", 3.0), Box::new(term(y, "b"))])).is_none());
         let both = BooleanQuery::new(vec![
@@ -1189,32 +1315,34 @@ mod tests {
         };
         let bonus: Box<dyn Query> = Box::new(should(vec![phrase(x, 1.5), phrase(y, 0.75)]));
         let clone = |qs: &[Box<dyn Query>]| qs.iter().map(|q| q.box_clone()).collect::<Vec<_>>();
-        for (u, v) in [(&a, &b), (&b, &a), (&a, &rare), (&a, &late), (&late, &b)] {
-            for extra in [Some(&bonus), None] {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-                    (Occur::Must, Box::new(should(clone(u)))),
-                    (Occur::Must, Box::new(should(clone(v)))),
-                ];
-                if let Some(e) = extra {
-                    clauses.push((Occur::Should, e.box_clone()));
-                }
-                let q = BooleanQuery::new(clauses);
-                let (cu, cv) = (clauses_of(&should(clone(u))), clauses_of(&should(clone(v))));
-                for limit in [1, 10, 100_000] {
-                    let want = tantivys(&q, &searcher, limit);
-                    assert!(want.0 > 100, "{q:?}: {}", want.0);
-                    let got = top_both(&searcher, &cu, &cv, extra.map(|e| &**e), limit)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default();
-                    let got = (
-                        got.0,
-                        got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
-                    );
-                    assert_eq!(got, want, "{q:?} limit {limit}");
+        both_ways(|| {
+            for (u, v) in [(&a, &b), (&b, &a), (&a, &rare), (&a, &late), (&late, &b)] {
+                for extra in [Some(&bonus), None] {
+                    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+                        (Occur::Must, Box::new(should(clone(u)))),
+                        (Occur::Must, Box::new(should(clone(v)))),
+                    ];
+                    if let Some(e) = extra {
+                        clauses.push((Occur::Should, e.box_clone()));
+                    }
+                    let q = BooleanQuery::new(clauses);
+                    let (cu, cv) = (clauses_of(&should(clone(u))), clauses_of(&should(clone(v))));
+                    for limit in [1, 10, 100_000] {
+                        let want = tantivys(&q, &searcher, limit);
+                        assert!(want.0 > 100, "{q:?}: {}", want.0);
+                        let got = top_both(&searcher, &cu, &cv, extra.map(|e| &**e), limit)
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default();
+                        let got = (
+                            got.0,
+                            got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
+                        );
+                        assert_eq!(got, want, "{q:?} limit {limit}");
+                    }
                 }
             }
-        }
+        });
         Ok(())
     }
 
