@@ -1346,6 +1346,30 @@ mod tests {
         Ok(())
     }
 
+    #[test]
+    fn only_searches_of_many_postings_over_segments_use_both_cores() -> tantivy::Result<()> {
+        let (searcher, x, y, _) = index()?;
+        // The tally is the postings of the terms weighed, summed over the segments.
+        let cs: Vec<(Term, Score)> = [(x, "a"), (y, "a"), (x, "rare")]
+            .iter()
+            .map(|&(f, w)| (Term::from_field_text(f, w), 1.0))
+            .collect();
+        let tally = Tally::new(&searcher);
+        assert!(weights(&tally, &cs)?.is_some());
+        let mut want = 0;
+        for (t, _) in &cs {
+            want += searcher.doc_freq(t)?;
+        }
+        assert!(want > 30_000, "{want}");
+        assert_eq!(tally.postings(), want);
+        // Below the line, or with one segment, a search stays on this thread.
+        let cores = rayon::current_num_threads() > 1;
+        assert!(!parallel(PARALLEL_POSTINGS - 1, 2));
+        assert_eq!(parallel(PARALLEL_POSTINGS, 2), cores);
+        assert!(!parallel(u64::MAX, 1));
+        Ok(())
+    }
+
     fn clauses_of(q: &dyn Query) -> Vec<(Term, Score)> {
         clauses(q).unwrap_or_default()
     }
