@@ -29,23 +29,7 @@ fn main() -> anyhow::Result<()> {
         episode: None,
         podcast: None,
     };
-    let all = corpus::query_mix();
-    let kinds: Vec<&str> = all.iter().map(|q| q.kind.name()).collect();
-    let mix: Vec<(String, String)> = match rest.as_slice() {
-        [] => all
-            .iter()
-            .map(|q| (q.kind.name().into(), q.text.clone()))
-            .collect(),
-        [k] if kinds.contains(&k.as_str()) => all
-            .iter()
-            .filter(|q| q.kind.name() == k)
-            .map(|q| (k.clone(), q.text.clone()))
-            .collect(),
-        queries => queries
-            .iter()
-            .map(|q| ("given".into(), q.clone()))
-            .collect(),
-    };
+    let mix = corpus::picked_queries(&rest);
     let mut spent = vec![(Duration::ZERO, 0u32); mix.len()];
     let end = Instant::now() + Duration::from_secs_f64(secs);
     while Instant::now() < end {

@@ -27,23 +27,7 @@ fn main() -> anyhow::Result<()> {
     let rest: Vec<String> = args.collect();
     let idx = PodIndex::open(std::path::Path::new(&dir))?;
     let opts = SearchOptions::default();
-    let all = corpus::query_mix();
-    let kinds: Vec<&str> = all.iter().map(|q| q.kind.name()).collect();
-    let mix: Vec<(String, String)> = match rest.as_slice() {
-        [] => all
-            .iter()
-            .map(|q| (q.kind.name().into(), q.text.clone()))
-            .collect(),
-        [k] if kinds.contains(&k.as_str()) => all
-            .iter()
-            .filter(|q| q.kind.name() == k)
-            .map(|q| (k.clone(), q.text.clone()))
-            .collect(),
-        queries => queries
-            .iter()
-            .map(|q| ("given".into(), q.clone()))
-            .collect(),
-    };
+    let mix = corpus::picked_queries(&rest);
     let mut every = Vec::new();
     let mut rows = Vec::new();
     for (kind, text) in &mix {
@@ -64,7 +48,7 @@ fn main() -> anyhow::Result<()> {
         println!("{median:9.3} {max:9.3}  {kind:<10} {text}");
     }
     if every.is_empty() {
-        anyhow::bail!("no query of the mix is {rest:?}");
+        anyhow::bail!("no queries to run");
     }
     every.sort_by(f64::total_cmp);
     // Nearest rank, as the benchmark takes it.

@@ -857,6 +857,29 @@ fn fts5_quote(words: &str) -> String {
     format!("\"{}\"", words.replace('"', "\"\""))
 }
 
+/// The queries the profiling examples run, as (kind, text): the whole mix when `picked` is
+/// empty, one kind's queries when it is that kind's name, else `picked` themselves (kind
+/// `given`).
+pub fn picked_queries(picked: &[String]) -> Vec<(String, String)> {
+    let all = query_mix();
+    let kind = |k: &str| all.iter().any(|q| q.kind.name() == k);
+    match picked {
+        [] => all
+            .iter()
+            .map(|q| (q.kind.name().into(), q.text.clone()))
+            .collect(),
+        [k] if kind(k) => all
+            .iter()
+            .filter(|q| q.kind.name() == k)
+            .map(|q| (k.clone(), q.text.clone()))
+            .collect(),
+        queries => queries
+            .iter()
+            .map(|q| ("given".into(), q.clone()))
+            .collect(),
+    }
+}
+
 /// The fixed query mix: five queries of each kind, the same for every seed and size.
 pub fn query_mix() -> Vec<BenchQuery> {
     let v = Vocab::new();

@@ -1102,7 +1102,12 @@ mod tests {
     fn ours(q: &dyn Query, searcher: &Searcher, limit: usize) -> (usize, Vec<(u32, DocAddress)>) {
         let cs = clauses(q).unwrap_or_default();
         assert!(!cs.is_empty(), "{q:?}");
-        let (n, top) = top(searcher, &cs, limit).ok().flatten().unwrap_or_default();
+        bits(top(searcher, &cs, limit))
+    }
+
+    /// A ranking with its scores as bits, to compare exactly (nothing for an error or `None`).
+    fn bits(ranked: tantivy::Result<Option<Ranked>>) -> (usize, Vec<(u32, DocAddress)>) {
+        let (n, top) = ranked.ok().flatten().unwrap_or_default();
         (n, top.into_iter().map(|(s, a)| (s.to_bits(), a)).collect())
     }
 
@@ -1267,14 +1272,7 @@ mod tests {
                 for limit in [1, 10, 200, 100_000] {
                     let want = tantivys(q, &searcher, limit);
                     assert!(want.0 > 30, "{q:?}: {}", want.0);
-                    let got = top_parts(&searcher, &ps, limit)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default();
-                    let got = (
-                        got.0,
-                        got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
-                    );
+                    let got = bits(top_parts(&searcher, &ps, limit));
                     assert_eq!(got, want, "{q:?} limit {limit}");
                 }
             }
@@ -1330,14 +1328,7 @@ mod tests {
                     for limit in [1, 10, 100_000] {
                         let want = tantivys(&q, &searcher, limit);
                         assert!(want.0 > 100, "{q:?}: {}", want.0);
-                        let got = top_both(&searcher, &cu, &cv, extra.map(|e| &**e), limit)
-                            .ok()
-                            .flatten()
-                            .unwrap_or_default();
-                        let got = (
-                            got.0,
-                            got.1.into_iter().map(|(s, a)| (s.to_bits(), a)).collect(),
-                        );
+                        let got = bits(top_both(&searcher, &cu, &cv, extra.map(|e| &**e), limit));
                         assert_eq!(got, want, "{q:?} limit {limit}");
                     }
                 }
