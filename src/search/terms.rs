@@ -64,15 +64,18 @@ impl Query for WeightedTerm {
 /// The terms and boosts of `q` when it is a term query or a union of term queries only (each
 /// plain or [`WeightedTerm`]), in clause order; `None` for anything else.
 pub(crate) fn clauses(q: &dyn Query) -> Option<Vec<(Term, Score)>> {
-    if let Some(b) = q.downcast_ref::<BooleanQuery>() {
-        if b.get_minimum_number_should_match() > 1
-            || b.clauses().iter().any(|(o, _)| *o != Occur::Should)
-        {
-            return None;
-        }
-        return b.clauses().iter().map(|(_, c)| term_of(&**c)).collect();
+    if q.downcast_ref::<BooleanQuery>().is_some() {
+        return union(q)?.iter().map(|(_, c)| term_of(&**c)).collect();
     }
     term_of(q).map(|c| vec![c])
+}
+
+/// The clauses of `q` when it is a boolean query of should clauses of which any one matches.
+fn union(q: &dyn Query) -> Option<&[(Occur, Box<dyn Query>)]> {
+    let b = q.downcast_ref::<BooleanQuery>()?;
+    let any_one = b.get_minimum_number_should_match() <= 1
+        && b.clauses().iter().all(|(o, _)| *o == Occur::Should);
+    any_one.then(|| b.clauses())
 }
 
 /// The term and boost of a term query, plain or [`WeightedTerm`].
@@ -94,14 +97,7 @@ pub(crate) enum Part<'q> {
 /// The clauses of `q` when it is a union (should clauses only) of which some are not term
 /// queries, in clause order; `None` for anything else (a union of terms is [`clauses`]').
 pub(crate) fn parts(q: &dyn Query) -> Option<Vec<Part<'_>>> {
-    let b = q.downcast_ref::<BooleanQuery>()?;
-    if b.get_minimum_number_should_match() > 1
-        || b.clauses().iter().any(|(o, _)| *o != Occur::Should)
-    {
-        return None;
-    }
-    let parts: Vec<Part<'_>> = b
-        .clauses()
+    let parts: Vec<Part<'_>> = union(q)?
         .iter()
         .map(|(_, c)| match term_of(&**c) {
             Some((t, boost)) => Part::Term(t, boost),
