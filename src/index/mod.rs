@@ -1,6 +1,7 @@
 //! The on-disk tantivy index: opening it safely, writing episodes into it, reading them back.
 
 pub mod analyzer;
+mod content_hash;
 mod dir;
 pub mod groups;
 mod queue;

@@ -1,6 +1,7 @@
 //! Incremental indexing: new and changed episodes are (re)written, the rest skipped, in one commit.
 
 use super::analyzer::PairWords;
+use super::content_hash::content_hash;
 use super::groups::EpisodeGroups;
 use super::queue::{InFlight, Queued};
 use super::schema::{self, Fields, KIND_EPISODE};
@@ -64,28 +65,6 @@ type ExistingMap = HashMap<String, Existing, xxhash_rust::xxh3::Xxh3DefaultBuild
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-/// The content hash: everything but where in the file the episode sits. It is the hash of the
-/// episode's JSON with `source` empty, taken from the JSON that is stored anyway, so an episode
-/// is serialised once: the source's key-value pair is hashed as `"source":""`.
-fn content_hash(json: &str, source: &str) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    // Every quote inside a JSON string is escaped, so `"source":` can only be the key (and
-    // no nested object has one).
-    let pair = format!(
-        "\"source\":{}",
-        serde_json::to_string(source).unwrap_or_default()
-    );
-    match json.find(&pair) {
-        Some(at) => {
-            h.update(&json.as_bytes()[..at]);
-            h.update(b"\"source\":\"\"");
-            h.update(&json.as_bytes()[at + pair.len()..]);
-        }
-        None => h.update(json.as_bytes()),
-    }
-    h.digest()
 }
 
 /// zstd level of the document store, fixed when an index is created. Level 1 stores about 3%
@@ -678,14 +657,18 @@ impl Writer {
         let total = order.len();
         let mut changed = false;
         let queue = InFlight::new();
+        let mut scratch = Vec::new();
         for (done, key) in order.iter().enumerate() {
             let (fi, ei) = chosen[key];
             // Moved out: a large build need not hold every parsed episode and its documents
             // (queued for the indexing threads) at once.
             let ep = std::mem::take(&mut loaded.files[fi].output.episodes[ei]);
-            // An Episode always serialises.
-            let json = serde_json::to_string(&ep).unwrap_or_default();
-            let hash = content_hash(&json, &ep.source);
+            let hash = content_hash(&ep, &mut scratch);
+            // Only an index before version 7 stores the JSON (an Episode always serialises).
+            let json = match f.episode_json {
+                Some(_) => serde_json::to_string(&ep).unwrap_or_default(),
+                None => String::new(),
+            };
             let ep = &ep;
             let file = &loaded.files[fi];
             match before.get(key) {
@@ -860,48 +843,6 @@ pub fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The hash as it was first defined (and is stored in existing indexes): the JSON of the
-    /// episode with `source` empty.
-    fn reference_hash(ep: &Episode) -> u64 {
-        let mut blank = ep.clone();
-        blank.source.clear();
-        hash_bytes(serde_json::to_string(&blank).unwrap_or_default().as_bytes())
-    }
-
-    #[test]
-    fn content_hash_is_the_json_hash_with_source_empty() {
-        let mut episodes = crate::load::bundled()
-            .files
-            .into_iter()
-            .flat_map(|f| f.output.episodes)
-            .collect::<Vec<_>>();
-        assert!(!episodes.is_empty());
-        // Text that looks like the source pair, in the fields before and after it.
-        let mut tricky = episodes[0].clone();
-        tricky.title = r#"A "source":"x" title"#.into();
-        tricky.description = r#"\"source\":\"notes.txt:3\" and "source":"#.into();
-        tricky.source = r#"weird "name".txt:7"#.into();
-        tricky.chapters[0].title = r#""source":"weird \"name\".txt:7""#.into();
-        episodes.push(tricky);
-        for ep in &episodes {
-            let json = serde_json::to_string(ep).unwrap_or_default();
-            assert_eq!(
-                content_hash(&json, &ep.source),
-                reference_hash(ep),
-                "{}",
-                ep.source
-            );
-            let mut moved = ep.clone();
-            moved.source = "elsewhere.txt:99".into();
-            let moved_json = serde_json::to_string(&moved).unwrap_or_default();
-            assert_eq!(
-                content_hash(&moved_json, &moved.source),
-                content_hash(&json, &ep.source),
-                "where an episode sits is not its content"
-            );
-        }
-    }
 
     #[test]
     fn an_index_of_an_older_layout_is_read_and_rebuilt_in_it_with_a_warning() -> anyhow::Result<()>
