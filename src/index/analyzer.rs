@@ -183,7 +183,24 @@ impl Level {
 /// Splits `text[a..b]` at one level; returns the pieces' byte ranges (empty pieces dropped).
 fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
     let s = &text[a..b];
+    // An ASCII piece is its own char table: most identifiers are, and collecting the chars
+    // was a third of splitting them.
+    if s.is_ascii() {
+        let bytes = s.as_bytes();
+        return cut(s, a, level, |k| bytes.get(k).map(|&c| (k, char::from(c))));
+    }
     let chars: Vec<(usize, char)> = s.char_indices().collect();
+    cut(s, a, level, |k| chars.get(k).copied())
+}
+
+/// [`pieces`] of `s` (which starts at `a` in its text), its chars given by `char_at`: the
+/// `k`th char and its byte offset in `s`, None past the end.
+fn cut(
+    s: &str,
+    a: usize,
+    level: Level,
+    char_at: impl Fn(usize) -> Option<(usize, char)>,
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let push = |from: usize, to: usize, out: &mut Vec<(usize, usize)>| {
@@ -191,13 +208,12 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
             out.push((a + from, a + to));
         }
     };
-    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_ascii_digit());
+    let digit_at = |k: usize| char_at(k).is_some_and(|(_, c)| c.is_ascii_digit());
     let mut k = 0;
-    while k < chars.len() {
-        let (at, c) = chars[k];
+    while let Some((at, c)) = char_at(k) {
         match level {
             Level::Joiner => {
-                let sep = if c == ':' && matches!(chars.get(k + 1), Some((_, ':'))) {
+                let sep = if c == ':' && matches!(char_at(k + 1), Some((_, ':'))) {
                     2
                 } else if is_joiner(c) && !(c == '.' && k > 0 && digit_at(k - 1) && digit_at(k + 1))
                 {
@@ -208,7 +224,7 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
                 if sep > 0 {
                     push(start, at, &mut out);
                     k += sep;
-                    start = chars.get(k).map_or(s.len(), |(b, _)| *b);
+                    start = char_at(k).map_or(s.len(), |(b, _)| b);
                     continue;
                 }
             }
@@ -220,8 +236,8 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
             }
             Level::Camel => {
                 if k > 0 {
-                    let prev = chars[k - 1].1;
-                    let next = chars.get(k + 1).map(|(_, c)| *c);
+                    let prev = char_at(k - 1).map_or(' ', |(_, c)| c);
+                    let next = char_at(k + 1).map(|(_, c)| c);
                     let lower_upper = prev.is_lowercase() && c.is_uppercase();
                     let acronym_end = prev.is_uppercase()
                         && c.is_uppercase()
@@ -234,7 +250,7 @@ fn pieces(text: &str, a: usize, b: usize, level: Level) -> Vec<(usize, usize)> {
             }
             Level::Digit => {
                 if k > 0 {
-                    let prev = chars[k - 1].1;
+                    let prev = char_at(k - 1).map_or(' ', |(_, c)| c);
                     // A dot between digits belongs to the number (`python3.14` → `python`, `3.14`).
                     let digitish = |c: char, i: usize| {
                         c.is_ascii_digit() || (c == '.' && i > 0 && digit_at(i - 1))
@@ -505,12 +521,16 @@ pub struct ProseOnlyStream<T> {
 
 /// Whether a (lowercased) token is a plain word that stemming makes sense for.
 pub fn is_prose(word: &str) -> bool {
-    if word.is_ascii() {
-        let b = word.as_bytes();
-        return b.first().is_some_and(u8::is_ascii_alphabetic)
-            && b.iter().all(|&c| c.is_ascii_alphabetic() || c == b'\'');
+    let b = word.as_bytes();
+    // One pass over the bytes: a non-ASCII byte sends the word to the char-wise check.
+    match b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphabetic() || c == b'\''))
+    {
+        None => b.first().is_some_and(u8::is_ascii_alphabetic),
+        Some(at) if b[at].is_ascii() => false,
+        Some(_) => is_prose_chars(word),
     }
-    is_prose_chars(word)
 }
 
 /// [`is_prose`] of any text.
@@ -1213,6 +1233,15 @@ mod tests {
             proptest::prop_assert_eq!(is_plain_word(&word), is_plain_word_chars(&word));
             proptest::prop_assert_eq!(is_prose(&word), is_prose_chars(&word));
             proptest::prop_assert_eq!(is_join_word(&word), is_join_word_chars(&word));
+        }
+
+        #[test]
+        fn ascii_pieces_are_the_char_wise_ones(word in "[a-zA-Z0-9_.:-]{0,12}") {
+            for level in [Level::Joiner, Level::Underscore, Level::Camel, Level::Digit] {
+                let chars: Vec<(usize, char)> = word.char_indices().collect();
+                let general = cut(&word, 0, level, |k| chars.get(k).copied());
+                proptest::prop_assert_eq!(pieces(&word, 0, word.len(), level), general);
+            }
         }
     }
 
