@@ -109,6 +109,10 @@ pub struct SizeReport {
     pub fts_build_range: (Duration, Duration),
     /// FTS5 database size.
     pub fts_bytes: u64,
+    /// tantivy alone on FTS5's documents (see [`floor_build`]), in-process (median).
+    pub floor_build: Duration,
+    /// The fastest and slowest floor build.
+    pub floor_build_range: (Duration, Duration),
     /// In-process query timings.
     pub podseek_q: QueryTimes,
     /// In-process query timings.
@@ -253,6 +257,49 @@ fn fts_build(db: &Path, loaded: &load::Loaded) -> Result<rusqlite::Connection> {
     Ok(conn)
 }
 
+/// The floor under podseek's build: tantivy itself, with none of podseek's analysis, fields or
+/// stored episodes, indexing what FTS5 is given (a document per chapter with its title and
+/// section, one per episode with its title and description) into one text field with positions
+/// and tantivy's default tokenizer, with podseek's writer threads and memory budget; one
+/// commit. Parsing is not counted, as for FTS5.
+fn floor_build(dir: &Path, loaded: &load::Loaded) -> Result<Duration> {
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let start = Instant::now();
+    let mut b = Schema::builder();
+    let text = b.add_text_field(
+        "text",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("default")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
+    let index = tantivy::Index::create_in_dir(dir, b.build())?;
+    let mut w = index.writer_with_num_threads(
+        podseek::index::indexing_threads(),
+        podseek::index::WRITER_BUDGET,
+    )?;
+    for ep in loaded.files.iter().flat_map(|f| &f.output.episodes) {
+        let mut d = tantivy::TantivyDocument::default();
+        d.add_text(text, &ep.title);
+        d.add_text(text, &ep.description);
+        w.add_document(d)?;
+        for c in &ep.chapters {
+            let mut d = tantivy::TantivyDocument::default();
+            d.add_text(text, &c.title);
+            if let Some(section) = &c.section {
+                d.add_text(text, section);
+            }
+            w.add_document(d)?;
+        }
+    }
+    w.commit()?;
+    w.wait_merging_threads()?;
+    Ok(start.elapsed())
+}
+
 /// Runs every query of the mix up to `max_runs` times (within `query_budget` each).
 fn time_queries(
     cfg: &Config,
@@ -312,6 +359,7 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
     let db = base.join("fts5.sqlite");
     let rounds = cfg.builds.max(1);
     let (mut ours, mut theirs, mut parses, mut rss) = (vec![], vec![], vec![], None);
+    let mut floors = vec![];
     let mut conn = None;
     for round in 1..=rounds {
         eprintln!("[{episodes}] podseek build {round}/{rounds}");
@@ -328,7 +376,11 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
         let start = Instant::now();
         conn = Some(fts_build(&db, &loaded)?);
         theirs.push(start.elapsed());
+
+        eprintln!("[{episodes}] tantivy floor build {round}/{rounds}");
+        floors.push(floor_build(&base.join("floor"), &loaded)?);
     }
+    let _ = std::fs::remove_dir_all(base.join("floor"));
     let conn = conn.context("no FTS5 build ran")?;
     let range = |v: &[Duration]| {
         let lo = v.iter().min().copied().unwrap_or_default();
@@ -337,6 +389,8 @@ pub fn run_size(cfg: &Config, episodes: usize) -> Result<SizeReport> {
     r.builds = rounds;
     r.build_range = range(&ours);
     r.fts_build_range = range(&theirs);
+    r.floor_build_range = range(&floors);
+    r.floor_build = median(floors);
     r.build = median(ours);
     r.fts_build = median(theirs);
     r.parse = median(parses);
@@ -467,6 +521,13 @@ pub fn render(r: &SizeReport) -> String {
         spread(r.fts_build_range),
         build / fts,
         verdict(build <= 6.0 && build * 3.0 <= fts)
+    ));
+    let floor = r.floor_build.as_secs_f64();
+    s.push_str(&format!(
+        "| tantivy alone, the floor under podseek's build s (FTS5's documents in one text field, default tokenizer, nothing stored; parse not counted) | {floor:.2}{} | {fts:.2} | {:.2} | | podseek's build is {:.1}x this |\n",
+        spread(r.floor_build_range),
+        floor / fts,
+        build / floor
     ));
     s.push_str(&format!(
         "| index MB | {:.1} | {:.1} | {:.2} | ≤ 150 MB, ≤ 1/2 FTS5 | {} |\n",

@@ -57,9 +57,12 @@ fn the_benchmark_runs_every_step_on_a_small_corpus() {
     assert_eq!(r.builds, 2);
     assert!(r.build_range.0 <= r.build && r.build <= r.build_range.1);
     assert!(r.fts_build_range.0 <= r.fts_build && r.fts_build <= r.fts_build_range.1);
+    assert!(r.floor_build > Duration::ZERO);
+    assert!(r.floor_build_range.0 <= r.floor_build && r.floor_build <= r.floor_build_range.1);
     let table = run::render(&r);
     for row in [
         "| build s, median of 2 alternating",
+        "| tantivy alone, the floor under podseek's build s",
         "| index MB",
         "| query phrase",
         "| re-index",
