@@ -942,8 +942,8 @@ impl<T: Tokenizer> Tokenizer for PairsWrapper<T> {
 
 /// Notes `t` in `found[*len]` (buffers reused) when it is one of the pair `words`.
 fn note_pair_word(words: &PairWords, t: &Token, found: &mut Vec<(usize, String)>, len: &mut usize) {
-    // Stems are not words of a phrase (whatever a payload lists).
-    if !words.contains(&t.text) || t.text.starts_with(STEM_MARK) {
+    // Stems are not words of a phrase (whatever a payload lists); checked first, as the cheaper.
+    if t.text.starts_with(STEM_MARK) || !words.contains(&t.text) {
         return;
     }
     if *len == found.len() {
