@@ -540,8 +540,21 @@ pub fn search_by_episode(
     opts: &SearchOptions,
 ) -> Result<GroupedResult> {
     let searcher = idx.searcher();
-    let fetch = opts.limit.saturating_mul(HITS_PER_EPISODE * 4).max(200);
-    let found = find(idx, &searcher, text, opts, fetch)?;
+    let window = opts.limit.saturating_mul(HITS_PER_EPISODE * 4).max(200);
+    // Episodes are scored from the hits of a window. Hits that tie with its last one may run
+    // past it, and which of them fall inside follows the index's segment layout, which differs
+    // between two builds of the same notes: the window takes every hit of its last score
+    // (widened up to MAX_LIMIT) and none below, so it holds the same hits on any build.
+    let mut fetch = window.saturating_mul(2).min(MAX_LIMIT);
+    let mut found = find(idx, &searcher, text, opts, fetch)?;
+    if let Some(&(cut, _)) = found.top.get(window - 1) {
+        let past = |f: &Found| f.top.last().is_some_and(|&(s, _)| s >= cut);
+        while found.top.len() >= fetch && past(&found) && fetch < MAX_LIMIT {
+            fetch = fetch.saturating_mul(4).min(MAX_LIMIT);
+            found = find(idx, &searcher, text, opts, fetch)?;
+        }
+        found.top.retain(|&(s, _)| s >= cut);
+    }
     let groups = rank::group(&searcher, &found.top)?;
     let mut r = Renderer::new(idx, &searcher, found.highlight);
     let mut episodes = Vec::new();

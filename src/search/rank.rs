@@ -76,7 +76,15 @@ pub fn group(searcher: &Searcher, top: &[(f32, DocAddress)]) -> Result<Vec<Group
         let scores: Vec<f32> = g.members.iter().map(|&i| top[i].0).collect();
         g.score = episode_score(&scores);
     }
-    groups.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Equal episodes by their best hit, then by key: not by where their documents sit, which
+    // differs between builds of the same notes.
+    let best = |g: &Group| g.members.first().map_or(0.0, |&i| top[i].0);
+    groups.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| best(b).total_cmp(&best(a)))
+            .then_with(|| a.key.cmp(&b.key))
+    });
     Ok(groups)
 }
 

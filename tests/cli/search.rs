@@ -186,6 +186,35 @@ fn by_episode_groups_hits_best_episode_first() {
     }
 }
 
+/// Hundreds of chapters tie with the last hit of `--by-episode`'s window; an episode with two
+/// of them, written last (so its documents sit after the others'), still ranks first, on any
+/// build of the notes.
+#[test]
+fn by_episode_counts_every_hit_tied_at_its_windows_end() {
+    let env = Env::new();
+    let mut notes = String::new();
+    for n in 1..=450 {
+        notes.push_str(&format!(
+            "Episode {n}: Show {n}\n(00:00:00) Allocator notes\n(00:05:00) Intermission\n\n"
+        ));
+    }
+    notes.push_str(
+        "Episode 451: Show 451\n(00:00:00) Allocator notes\n(00:09:00) Allocator notes\n",
+    );
+    let file = env.write("ties/notes.txt", &notes);
+    env.json(&["index", file.to_str().expect("utf-8 path")], 0);
+    let v = env.json(
+        &["search", "allocator notes", "--by-episode", "--limit", "3"],
+        0,
+    );
+    let eps = v["episodes"].as_array().expect("episodes");
+    assert_eq!(eps[0]["episode"], 451, "{v}");
+    assert_eq!(eps[0]["hits"].as_array().map(Vec::len), Some(2), "{v}");
+    // The rest tie: ordered by key, not by where their documents sit.
+    assert_eq!(eps.len(), 3, "{v}");
+    assert!(eps[1]["score"] == eps[2]["score"], "{v}");
+}
+
 #[test]
 fn nothing_found_exits_1_with_output() {
     let env = Env::new();
