@@ -75,18 +75,9 @@ fn opt_num(out: &mut Vec<u8>, n: Option<u64>) {
     }
 }
 
-fn num(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+fn num(out: &mut Vec<u8>, n: u64) {
+    // serde_json's own integer writer.
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, the control characters below

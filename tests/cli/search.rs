@@ -210,7 +210,7 @@ fn by_episode_counts_every_hit_tied_at_its_windows_end() {
     let eps = v["episodes"].as_array().expect("episodes");
     assert_eq!(eps[0]["episode"], 451, "{v}");
     assert_eq!(eps[0]["hits"].as_array().map(Vec::len), Some(2), "{v}");
-    // The rest tie: ordered by key, not by where their documents sit.
+    // The rest are episodes of one tied chapter each.
     assert_eq!(eps.len(), 3, "{v}");
     assert!(eps[1]["score"] == eps[2]["score"], "{v}");
 }
