@@ -207,7 +207,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// Bytes → text, with the errors `read_text` gives.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, &bytes) {
         return Err(Error::BadInput {
             path: path.to_path_buf(),
             message: format!("binary file (NUL byte at offset {pos}); expected UTF-8 show notes"),

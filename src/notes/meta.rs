@@ -3,9 +3,11 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-static EPISODE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*(?:[:\-–—|.]\s*(.*))?$")
-        .expect("valid regex")
+/// `Episode 21: A Garbage Episode`: the regex's head, up to the number and the spaces after
+/// it; [`episode_title`] reads the rest (a separator and the title, or nothing), which costs
+/// less than capturing it.
+static EPISODE_TITLE_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*").expect("valid regex")
 });
 /// `# #484: Title`, `# 473: Title`: a number heading a top-level Markdown heading. Deeper
 /// headings (`## 1: ...`) and `#1: ...` outside a heading number items of one episode's notes.
@@ -47,19 +49,32 @@ static PART_HEADING: LazyLock<Regex> =
 
 /// `Episode 21: A Garbage Episode` → (21, "A Garbage Episode"); also `# #484: All our tools`.
 pub fn episode_title(line: &str) -> Option<(u32, String)> {
-    let t = line.trim();
+    let t = super::text::trim(line);
     if !may_be_episode_title(t) {
         return None;
     }
-    let c = EPISODE_TITLE
-        .captures(t)
-        .or_else(|| NUMBERED_HEADING.captures(t))?;
+    if let Some(c) = EPISODE_TITLE_HEAD.captures(t) {
+        let rest = &t[c.get(0).map_or(0, |m| m.end())..];
+        // What followed the head in the whole pattern: `(?:[:\-–—|.]\s*(.*))?$`.
+        let title = match rest.chars().next() {
+            None => Some(""),
+            // `.` stops at a line end: a title that spans one is no match (lines have none).
+            Some(sep @ (':' | '-' | '–' | '—' | '|' | '.')) => {
+                Some(rest[sep.len_utf8()..].trim_start()).filter(|t| !t.contains('\n'))
+            }
+            Some(_) => None,
+        };
+        if let Some(title) = title {
+            let number = c[1].parse().ok()?;
+            return Some((number, title.trim().to_string()));
+        }
+    }
+    let c = NUMBERED_HEADING.captures(t)?;
     let number = c[1].parse().ok()?;
-    let title = c.get(2).map_or("", |m| m.as_str()).trim().to_string();
-    Some((number, title))
+    Some((number, c[2].trim().to_string()))
 }
 
-/// Whether a trimmed line starts like `EPISODE_TITLE` (`ep` after any `#`s) or like
+/// Whether a trimmed line starts like `EPISODE_TITLE_HEAD` (`ep` after any `#`s) or like
 /// `NUMBERED_HEADING` (`#`, spaces, perhaps another `#`, a digit): every line is checked,
 /// and most are done without running a regex.
 fn may_be_episode_title(t: &str) -> bool {
@@ -142,13 +157,13 @@ fn slug_title(slug: &str) -> Option<String> {
 
 /// A `--------` line between episode blocks.
 pub fn is_separator(line: &str) -> bool {
-    let t = line.trim();
+    let t = super::text::trim(line);
     t.len() >= 4 && t.bytes().all(|b| b == b'-')
 }
 
 /// A length alone on a line: `1:19:11`, `1h 31min`, `31min`.
 pub fn length(text: &str) -> Option<u64> {
-    let t = text.trim();
+    let t = super::text::trim(text);
     if t.is_empty() {
         return None;
     }
@@ -222,7 +237,7 @@ fn may_be_date_line(t: &str) -> bool {
 
 /// A date line with an optional length: `Sep 3, 2024 • 1h 31min` → ("2024-09-03", Some(5460)).
 pub fn date_line(line: &str) -> Option<(String, Option<u64>)> {
-    let t = line.trim();
+    let t = super::text::trim(line);
     if !may_be_date_line(t) {
         return None;
     }
@@ -302,12 +317,23 @@ pub fn feed_duration(text: &str) -> Option<u64> {
 
 /// `## Timestamps`, `# Outline`, `Chapters:`: a line that only announces a chapter list.
 pub fn is_list_heading(line: &str) -> bool {
-    LIST_HEADING.is_match(line.trim())
+    let t = super::text::trim(line);
+    may_be_list_heading(t) && LIST_HEADING.is_match(t)
+}
+
+/// Whether a trimmed line starts and ends like `LIST_HEADING` (its words' first and last
+/// letters, or a colon at the end): every line is checked.
+fn may_be_list_heading(t: &str) -> bool {
+    let head = t.trim_start_matches('#').trim_start();
+    head.starts_with(['t', 'T', 'o', 'O', 'c', 'C'])
+        && t.ends_with(['s', 'S', '\u{17f}', 'e', 'E', ':'])
 }
 
 /// Lines scraped from podcast apps that mean nothing (`12 snips`).
 pub fn is_noise(line: &str) -> bool {
-    NOISE.is_match(line.trim())
+    let t = super::text::trim(line);
+    // `\d` is any decimal digit: a numeric first char is the cheap part of the test.
+    t.starts_with(char::is_numeric) && NOISE.is_match(t)
 }
 
 /// A chapter that heads a section: `PART 1: GARBAGE COLLECTION`.
@@ -385,6 +411,8 @@ mod tests {
             r"[\s\u{a0}]{0,2}-{2,6}[\s\u{a0}]{0,2}[a-z]?",
             r"\s?#{0,3}[\s\u{a0}]{0,2}#?[0-9٣]{0,3}\s?[-:.|–]?\s?[a-z]{0,4}",
             r"[ \t#.:,|•–—0-9٣a-zA-Z\u{17f}\u{212a}-]{0,24}",
+            r"\s?#{0,7}\s?([tT]imestamps?|[oO]utlin[eE]?|[cC]hapter( marker)?[sS\u{17f}]?)\s?:?\s?",
+            r"\s?[0-9٣]{1,3}\s{0,2}[sS\u{17f}]nips?[a-z]?",
         ]
     }
 
@@ -393,12 +421,26 @@ mod tests {
         fn quick_checks_never_skip_a_line_the_regex_matches(line in line()) {
             let t = line.trim();
             if !may_be_episode_title(t) {
-                proptest::prop_assert!(!EPISODE_TITLE.is_match(t));
+                proptest::prop_assert!(!EPISODE_TITLE_HEAD.is_match(t));
                 proptest::prop_assert!(!NUMBERED_HEADING.is_match(t));
             }
             if !may_be_date_line(t) {
                 proptest::prop_assert!(!DATE_LINE.is_match(t));
             }
+            proptest::prop_assert_eq!(is_list_heading(&line), LIST_HEADING.is_match(t));
+            proptest::prop_assert_eq!(is_noise(&line), NOISE.is_match(t));
+            let whole = Regex::new(
+                r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*(?:[:\-–—|.]\s*(.*))?$",
+            )
+            .expect("valid regex");
+            let by_whole = whole
+                .captures(t)
+                .or_else(|| NUMBERED_HEADING.captures(t))
+                .and_then(|c| {
+                    let n: u32 = c[1].parse().ok()?;
+                    Some((n, c.get(2).map_or("", |m| m.as_str()).trim().to_string()))
+                });
+            proptest::prop_assert_eq!(episode_title(&line), by_whole);
             let separator = Regex::new(r"^\s*-{4,}\s*$").expect("valid regex");
             proptest::prop_assert_eq!(is_separator(&line), separator.is_match(&line));
         }

@@ -246,7 +246,7 @@ impl<'a> Parser<'a> {
 
     fn line(&mut self, no: usize, raw: &str, info: &LineInfo) {
         let trailing = info.trailing.as_ref();
-        let line = raw.trim();
+        let line = text::trim(raw);
         if line.is_empty() {
             return;
         }
@@ -582,7 +582,7 @@ pub(crate) fn cap_warning(what: &str, text: &mut String, max: usize) -> Option<S
 /// Trailing-time chapters (`Title (12:34)`), by line index: kept only for runs of at least two
 /// lines (blank lines between allowed) that all end in a time, with the times ascending, so a
 /// stray `(3:45)` in prose or a list of durations stays text.
-fn trailing_chapters(text: &str) -> HashMap<usize, timestamp::Stamp> {
+fn trailing_chapters<'a>(lines: impl Iterator<Item = &'a str>) -> HashMap<usize, timestamp::Stamp> {
     let mut out = HashMap::new();
     let mut run: Vec<(usize, timestamp::Stamp)> = Vec::new();
     let mut in_code = false;
@@ -595,8 +595,8 @@ fn trailing_chapters(text: &str) -> HashMap<usize, timestamp::Stamp> {
         }
         run.clear();
     };
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
+    for (i, raw) in lines.enumerate() {
+        let line = text::trim(raw);
         if line.starts_with("```") || line.starts_with("~~~") {
             in_code = !in_code;
             flush(&mut run);
@@ -634,11 +634,11 @@ struct LineInfo {
 
 /// The `--------` lines (by index) whose next non-blank line is an episode's length, date or
 /// title, so the separator ends an episode.
-fn splitting_separators(text: &str) -> HashSet<usize> {
+fn splitting_separators<'a>(lines: impl Iterator<Item = &'a str>) -> HashSet<usize> {
     let mut out = HashSet::new();
     let mut pending: Option<usize> = None;
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
+    for (i, line) in lines.enumerate() {
+        let t = text::trim(line);
         if !t.is_empty()
             && let Some(sep) = pending.take()
             && (meta::length(t).is_some()
@@ -654,16 +654,46 @@ fn splitting_separators(text: &str) -> HashSet<usize> {
     out
 }
 
+/// The lines of `text` as [`str::lines`] gives them (a `\r` before a `\n` dropped, no empty
+/// line after a final `\n`), found with memchr's vectorised search for `\n`: line by line,
+/// finding the ends was a tenth of parsing. An iterator, not a list: each of the three passes
+/// makes its own, so 100 MB of blank lines costs no memory per line.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let line = match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None if start < text.len() => {
+                let line = &text[start..];
+                start = text.len();
+                line
+            }
+            None => return None,
+        };
+        Some(line)
+    })
+}
+
 // What the look-around passes find is kept by line index for the few lines it concerns: a
 // table with an entry per line cost about 50 bytes for every line, 5 GB for 100 MB of blank
 // lines.
 fn run_parser(p: &mut Parser<'_>, text: &str) {
-    let mut trailing = trailing_chapters(text);
-    let splits = splitting_separators(text);
-    for (i, line) in text.lines().enumerate() {
+    let mut trailing = trailing_chapters(lines_of(text));
+    let splits = splitting_separators(lines_of(text));
+    for (i, line) in lines_of(text).enumerate() {
+        // Both are empty for most texts: no key is hashed then.
         let info = LineInfo {
-            trailing: trailing.remove(&i),
-            splits: splits.contains(&i),
+            trailing: if trailing.is_empty() {
+                None
+            } else {
+                trailing.remove(&i)
+            },
+            splits: !splits.is_empty() && splits.contains(&i),
         };
         p.line(i + 1, line, &info);
     }
@@ -864,6 +894,16 @@ mod tests {
         assert_eq!(out.episodes[0].chapters[1].title, "End");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn lines_are_the_lines_str_gives(text in "[a\r\n]{0,12}") {
+            proptest::prop_assert_eq!(
+                lines_of(&text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>()
+            );
+        }
+    }
+
     #[test]
     fn backwards_and_overlong_times_warn_but_keep_chapters() {
         let out = parse(
@@ -885,8 +925,10 @@ mod tests {
     #[test]
     fn separators_split_only_before_a_length_date_or_title() {
         let text = "a\n--------\n\n1:19:11\nb\n--------\nprose\n--------\nEpisode 2: B\n--------";
-        assert_eq!(splitting_separators(text), HashSet::from([1, 7]));
-        let t = trailing_chapters("Intro (0:00)\n\nMiddle (1:00)\nprose\nlone (2:00)\n");
+        assert_eq!(splitting_separators(lines_of(text)), HashSet::from([1, 7]));
+        let t = trailing_chapters(lines_of(
+            "Intro (0:00)\n\nMiddle (1:00)\nprose\nlone (2:00)\n",
+        ));
         assert_eq!(
             t.keys().copied().collect::<HashSet<_>>(),
             HashSet::from([0, 2])
