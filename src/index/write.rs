@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
-use tantivy::indexer::UserOperation;
+use tantivy::index::SegmentMeta;
+use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy, NoMergePolicy, UserOperation};
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, IndexWriter, TERMINATED, TantivyDocument, TantivyError, Term};
@@ -527,6 +528,12 @@ impl Writer {
         let (index, created) = open_or_create(dir, opts.rebuild)?;
         let fields = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
         let w = writer(dir, &index, opts.memory_budget, opts.wait)?;
+        // A full build's segments are merged in `finish`, none while it runs.
+        if opts.rebuild || created {
+            w.set_merge_policy(Box::new(NoMergePolicy));
+        } else {
+            w.set_merge_policy(Box::<SmallFirst>::default());
+        }
         // A run killed before its commit may have left files (a `.del` of the same segment and
         // opstamp) that this run would write again and fail on: drop them first.
         w.garbage_collect_files().wait()?;
@@ -825,6 +832,46 @@ impl Writer {
     }
 }
 
+/// The merge policy of updates: an update writes a segment of its own, and every segment costs
+/// each query its dictionary walks however few documents it holds (five one-episode segments
+/// took the 100k mix's p50 from 0.19 to 0.25 ms). tantivy's [`LogMergePolicy`] merges a size
+/// class only at eight segments; this merges the small segments together as soon as there are
+/// two, and leaves the others to it. tantivy runs it after each commit and merge; a merge
+/// publishes its segment on its own, so one killed halfway leaves the index as committed.
+#[derive(Debug, Default)]
+struct SmallFirst(LogMergePolicy);
+
+impl MergePolicy for SmallFirst {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let small = small_segments(segments);
+        let rest: Vec<SegmentMeta> = segments
+            .iter()
+            .filter(|m| !small.contains(&m.id()))
+            .cloned()
+            .collect();
+        let mut out = self.0.compute_merge_candidates(&rest);
+        if small.len() > 1 {
+            out.push(MergeCandidate(small));
+        }
+        out
+    }
+}
+
+/// A segment is small when the largest holds more than this many times its documents.
+const SMALL_SEGMENT_SHARE: u32 = 8;
+
+/// The segments [`SmallFirst`] merges together: those with under an eighth of the largest
+/// one's documents. A merge costs about its documents, so the large ones are left alone (and so
+/// is a merged segment that has grown past an eighth).
+fn small_segments(metas: &[SegmentMeta]) -> Vec<tantivy::index::SegmentId> {
+    let largest = metas.iter().map(|m| m.num_docs()).max().unwrap_or(0);
+    metas
+        .iter()
+        .filter(|m| m.num_docs().saturating_mul(SMALL_SEGMENT_SHARE) < largest)
+        .map(|m| m.id())
+        .collect()
+}
+
 /// Writes what `loaded` holds into the index at `dir`: one commit, or none on failure.
 ///
 /// `progress` is called after each episode handled, with (done, total).
@@ -922,6 +969,64 @@ mod tests {
                 }
             }
         }
+        Ok(())
+    }
+
+    #[test]
+    fn updates_merge_their_small_segments_and_hits_keep_their_episodes() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let at = dir.path().join("index");
+        update(
+            &at,
+            &mut crate::load::bundled(),
+            &IndexOptions::default(),
+            &mut |_, _| {},
+        )?;
+        let segments = |at: &Path| -> anyhow::Result<Vec<tantivy::index::SegmentMeta>> {
+            Ok(super::super::PodIndex::open(at)?
+                .index
+                .searchable_segment_metas()?)
+        };
+        let built = segments(&at)?.len();
+        let words = ["zebrafinch", "quokkatalk", "wombatpod", "numbatcast"];
+        for (i, word) in words.iter().enumerate() {
+            let n = 101 + i;
+            let file = dir.path().join(format!("added-{i}.txt"));
+            std::fs::write(
+                &file,
+                format!("Episode {n}: Added {i}\n(00:00:00) Intro\n(00:02:05) All about {word}\n"),
+            )?;
+            let mut loaded = crate::load::load(&[file], &Default::default())?;
+            let s = update(&at, &mut loaded, &IndexOptions::default(), &mut |_, _| {})?;
+            assert_eq!(s.added, 1);
+            // However the build split its documents, at most one small segment is left, and
+            // no more segments than the build's and one.
+            let now = segments(&at)?;
+            let docs: Vec<u32> = now.iter().map(|m| m.num_docs()).collect();
+            assert!(small_segments(&now).len() <= 1, "after add {i}: {docs:?}");
+            assert!(now.len() <= built + 1, "after add {i}: {docs:?}");
+        }
+        let idx = super::super::PodIndex::open(&at)?;
+        for (i, word) in words.iter().enumerate() {
+            let r = crate::search::search(
+                &idx,
+                word,
+                &crate::SearchOptions {
+                    limit: 5,
+                    episode: None,
+                    podcast: None,
+                },
+            )?;
+            assert_eq!(r.hits.len(), 1, "{word}");
+            let hit = &r.hits[0];
+            assert_eq!(hit.episode, Some(101 + i as u32), "{word}");
+            assert_eq!(
+                hit.chapter_title.as_deref(),
+                Some(&*format!("All about {word}"))
+            );
+            assert_eq!(hit.start_seconds, 125);
+        }
+        assert_eq!(idx.episodes()?.len(), 15 + words.len());
         Ok(())
     }
 
