@@ -11,6 +11,7 @@ pub mod rank;
 pub mod snippet;
 pub mod synonyms;
 mod terms;
+mod typos;
 mod union;
 mod walk;
 

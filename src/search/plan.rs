@@ -865,18 +865,40 @@ impl<'a> Planner<'a> {
         typos: u8,
         fields: &[Field],
     ) -> Result<Vec<(Field, String, usize)>> {
-        let mut found: HashMap<(Field, String), u64> = HashMap::new();
         let Some(&first) = fields.first() else {
             return Ok(vec![]);
         };
-        // The automaton depends on the word only: build it once (distance 2 is costly).
-        let dfa =
-            FuzzyTermQuery::new(Term::from_field_text(first, word), typos, true).automaton()?;
+        // The automaton depends on the word only: built once. The bit-parallel one is built in
+        // microseconds; tantivy's DFA (distance 2 is costly to build) only past its limits.
+        let found = match super::typos::Typos::new(word, typos) {
+            Some(aut) => self.fuzzy_with(word, fields, &aut)?,
+            None => {
+                let dfa = FuzzyTermQuery::new(Term::from_field_text(first, word), typos, true)
+                    .automaton()?;
+                self.fuzzy_with(word, fields, &dfa)?
+            }
+        };
+        Ok(best(found, |term| typo_distance(word, term)))
+    }
+
+    /// The terms `aut` accepts in the given fields, but `word` itself, with their document
+    /// frequencies summed over segments.
+    fn fuzzy_with<A>(
+        &self,
+        word: &str,
+        fields: &[Field],
+        aut: &A,
+    ) -> Result<HashMap<(Field, String), u64>>
+    where
+        A: tantivy_fst::Automaton,
+        A::State: Clone,
+    {
+        let mut found: HashMap<(Field, String), u64> = HashMap::new();
         // Typos are looked for after the first letter, as Lucene's `prefix_length` 1 does: the
         // walk stays in that letter's part of the dictionary (a fraction of it), and a wrong first
         // letter is the rarest typo.
         let Some(first_char) = word.chars().next() else {
-            return Ok(vec![]);
+            return Ok(found);
         };
         let mut from = [0u8; 4];
         let from = first_char.encode_utf8(&mut from).as_bytes().to_vec();
@@ -888,7 +910,7 @@ impl<'a> Planner<'a> {
                 let inv = seg.inverted_index(field)?;
                 // The FST walked directly when its bytes can be read, else tantivy's stream:
                 // the same terms either way.
-                if let Some(terms) = walk::terms(self.searcher, ord, field, &inv, &dfa, &from) {
+                if let Some(terms) = walk::terms(self.searcher, ord, field, &inv, aut, &from) {
                     for (term, df) in terms {
                         if term != word {
                             *found.entry((field, term)).or_default() += u64::from(df);
@@ -898,7 +920,7 @@ impl<'a> Planner<'a> {
                 }
                 let mut stream = inv
                     .terms()
-                    .search(&dfa)
+                    .search(aut)
                     .ge(&from)
                     .lt(&to)
                     .into_stream()
@@ -914,7 +936,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        Ok(best(found, |term| typo_distance(word, term)))
+        Ok(found)
     }
 
     /// Terms that start with `prefix`, most common first.

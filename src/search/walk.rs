@@ -203,6 +203,7 @@ mod tests {
             for typos in [1, 2] {
                 let dfa =
                     FuzzyTermQuery::new(Term::from_field_text(a, q), typos, true).automaton()?;
+                let ours = super::super::typos::Typos::new(q, typos).expect("a short word");
                 let first = q.chars().next().map(String::from).unwrap_or_default();
                 for field in [a, b] {
                     for (ord, seg) in (0u32..).zip(searcher.segment_readers()) {
@@ -210,6 +211,9 @@ mod tests {
                         let want = streamed(&inv, &dfa, first.as_bytes());
                         let got = terms(&searcher, ord, field, &inv, &dfa, first.as_bytes());
                         assert_eq!(got.as_ref(), Some(&want), "{q} {typos}");
+                        // The automaton podseek walks with: the same terms as tantivy's DFA.
+                        let got = terms(&searcher, ord, field, &inv, &ours, first.as_bytes());
+                        assert_eq!(got.as_ref(), Some(&want), "{q} {typos}, typos automaton");
                         compared += want.len();
                     }
                 }
