@@ -53,14 +53,14 @@ struct Document<'a> {
 
 /// 1-based lines of positions inside a text, asked for in increasing order: each newline is
 /// counted once, so a file of many chapters is not rescanned from its start for each one.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     pos: usize,
     line: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> LineCounter<'a> {
         LineCounter {
             text: text.as_bytes(),
             pos: 0,
@@ -69,7 +69,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The line of `offset`; an offset before the last one asked restarts the count.
-    fn line_at(&mut self, offset: usize) -> usize {
+    pub(crate) fn line_at(&mut self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
         if offset < self.pos {
             (self.pos, self.line) = (0, 1);
@@ -99,12 +99,13 @@ pub fn parse(text: &str, source: &str) -> Result<ChaptersFile, ChaptersError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc: Document<'_> = serde_json::from_str(text).map_err(|e| ChaptersError {
         message: format!(
-            "not a chapters file: {e} (expected a JSON object with a \"chapters\" array)"
+            "not a chapters file or episode list: {e} (expected a JSON object with a \"chapters\" or an \"episodes\" array)"
         ),
     })?;
     let Some(raw) = doc.chapters else {
         return Err(ChaptersError {
-            message: "not a chapters file: no \"chapters\" array".into(),
+            message: "not a chapters file or episode list: no \"chapters\" or \"episodes\" array"
+                .into(),
         });
     };
     let mut out = ChaptersFile {

@@ -9,6 +9,7 @@
 
 pub mod chapters_json;
 pub mod corpus;
+pub mod episode_list;
 pub mod error;
 pub mod export;
 pub mod feed;

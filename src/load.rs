@@ -3,6 +3,7 @@
 //! Podcasting 2.0 chapters file.
 
 use crate::chapters_json;
+use crate::episode_list;
 use crate::error::{Error, Result};
 use crate::feed;
 use crate::model::{Episode, Warning};
@@ -81,9 +82,10 @@ pub fn file_hash(bytes: &[u8], opts: &ParseOptions) -> u64 {
 }
 
 /// Raised whenever the same file parses into different episodes (2: one-episode files are
-/// numbered by their names), so an index re-reads its files once instead of keeping what an
-/// older parser made of them.
-const PARSE_REVISION: u32 = 2;
+/// numbered by their names; 3: `Episode 26.1: Title` is part of 26 titled `Title`, and a JSON
+/// episode list is read), so an index re-reads its files once instead of keeping what an older
+/// parser made of them.
+const PARSE_REVISION: u32 = 3;
 
 /// Settings for reading inputs.
 #[derive(Debug, Clone, Default)]
@@ -276,6 +278,8 @@ fn parse_text_using(
                 ..named
             },
         ),
+        // A JSON episode list, or else a chapters file.
+        Kind::Chapters if let Some(list) = episode_list::parse(&text, display, opts) => list,
         Kind::Chapters => {
             let file = chapters_json::parse(&text, display).map_err(|e| bad(e.message))?;
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());

@@ -54,7 +54,15 @@ pub fn episode_title(line: &str) -> Option<(u32, String)> {
         return None;
     }
     if let Some(c) = EPISODE_TITLE_HEAD.captures(t) {
-        let rest = &t[c.get(0).map_or(0, |m| m.end())..];
+        let mut rest = &t[c.get(0).map_or(0, |m| m.end())..];
+        // `Episode 26.1: Part one`: a part of episode 26, titled after its own separator.
+        if let Some(part) = rest.strip_prefix('.') {
+            let digits = part.bytes().take_while(u8::is_ascii_digit).count();
+            let after = part[digits..].trim_start();
+            if (1..=3).contains(&digits) && after.starts_with([':', '-', '–', '—', '|']) {
+                rest = after;
+            }
+        }
         // What followed the head in the whole pattern: `(?:[:\-–—|.]\s*(.*))?$`.
         let title = match rest.chars().next() {
             None => Some(""),
@@ -407,6 +415,7 @@ mod tests {
     fn line() -> impl proptest::strategy::Strategy<Value = String> {
         proptest::prop_oneof![
             r"\s?#{0,7}\s?[eE\u{212a}][pP]([iI][sS\u{17f}][oO]de|\.)?\s?#?[0-9٣]{1,3}\s?[-:.|–]?\s?[a-z]{0,4}",
+            r"\s?[eE][pP]([iI][sS]ode)?\s?[0-9]{1,3}\s?\.[0-9٣]{0,4}\s?[-:.|–]?\s?[a-z0-9]{0,4}",
             r"\s?[A-Za-z\u{17f}]{2,10}\.?[ \u{a0}]{0,2}[0-9٣]{1,2},?\s[0-9]{4}( • [0-9]h)?",
             r"[\s\u{a0}]{0,2}-{2,6}[\s\u{a0}]{0,2}[a-z]?",
             r"\s?#{0,3}[\s\u{a0}]{0,2}#?[0-9٣]{0,3}\s?[-:.|–]?\s?[a-z]{0,4}",
@@ -433,8 +442,14 @@ mod tests {
                 r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*(?:[:\-–—|.]\s*(.*))?$",
             )
             .expect("valid regex");
-            let by_whole = whole
+            // `Episode 26.1: Part one` is episode 26, titled after the part's separator.
+            let part = Regex::new(
+                r"(?i)^(?:#{1,6}\s*)?(?:episode|ep\.?)\s*#?(\d{1,9})\s*\.[0-9]{1,3}\s*[:\-–—|]\s*(.*)$",
+            )
+            .expect("valid regex");
+            let by_whole = part
                 .captures(t)
+                .or_else(|| whole.captures(t))
                 .or_else(|| NUMBERED_HEADING.captures(t))
                 .and_then(|c| {
                     let n: u32 = c[1].parse().ok()?;
@@ -460,6 +475,19 @@ mod tests {
         assert_eq!(
             episode_title("Episode 1000201: Release manager"),
             Some((1_000_201, "Release manager".into()))
+        );
+        // A part of an episode: its number is the episode's.
+        assert_eq!(
+            episode_title("Episode 26.1: CPython Sprint Week, Part 1"),
+            Some((26, "CPython Sprint Week, Part 1".into()))
+        );
+        assert_eq!(
+            episode_title("Episode 3.14 - Pi day"),
+            Some((3, "Pi day".into()))
+        );
+        assert_eq!(
+            episode_title("Episode 3.1415: long"),
+            Some((3, "1415: long".into()))
         );
         assert_eq!(episode_title("Episodes"), None);
         assert_eq!(episode_title("Episode about nothing"), None);

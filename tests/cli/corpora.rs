@@ -167,3 +167,54 @@ fn changelog_escaped_times_start_turns() {
     assert_eq!(unnumbered(&v), 0);
     assert_eq!(indexed(&env, &dir), 299);
 }
+
+#[test]
+fn core_py_episode_list_gives_every_episode_and_chapter_line() {
+    // core.py's own site's JSON list: 31 episodes (26 in two parts), 823 `(HH:MM:SS)` times
+    // in their descriptions, in every quirk SOURCE.md lists.
+    let Some(file) = corpus("corepy/corepy.json") else {
+        return;
+    };
+    let env = Env::new();
+    let v = env.json(&["parse", file.to_str().expect("path")], 0);
+    let eps = v["episodes"].as_array().expect("episodes");
+    assert_eq!(eps.len(), 31);
+    assert_eq!(chapter_count(&v), 823);
+    assert_eq!(unnumbered(&v), 0);
+    assert_eq!(
+        v["warnings"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        v["warnings"]
+    );
+    assert!(eps.iter().all(|e| {
+        e["podcast"] == "core.py"
+            && e["media_url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://"))
+            && e["duration_seconds"].as_u64().is_some()
+            && e["date"].as_str().is_some_and(|d| d.len() == 10)
+    }));
+    let parts: Vec<&str> = eps
+        .iter()
+        .filter(|e| e["number"] == 26)
+        .filter_map(|e| e["title"].as_str())
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            "CPython Sprint Week in Cambridge UK, Part 2",
+            "CPython Sprint Week in Cambridge UK, Part 1"
+        ]
+    );
+    // The same moment as the bundled seed notes, now with a link into the episode's audio.
+    assert_eq!(indexed(&env, &file), 31);
+    let at = env.json(&["--index", "ix", "at", "21", "00:10:00"], 0);
+    assert_eq!(at["title"], "Solving reference cycles through PyGC_Head");
+    assert!(
+        at["link"]
+            .as_str()
+            .is_some_and(|l| l.ends_with(".mp3#t=515")),
+        "{at}"
+    );
+}

@@ -814,3 +814,61 @@ fn warnings_reach_index_output_with_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_json_episode_list_is_indexed_with_chapters_and_jump_links() {
+    // The shape podcast sites generate from their feeds (core.py's own site has one).
+    let env = Env::new();
+    let list = env.write(
+        "allotment.json",
+        r#"{"show": {"title": "The Allotment Hour"}, "episodes": [
+  {"title": "Episode 12: Slugs & Snails", "number": "12", "date": "2024-09-03",
+   "durationSeconds": 2400, "guid": "allot-12", "audioUrl": "https://cdn.example/a12.mp3",
+   "description": "Beer traps.\n\n## Timestamps\n\n(00:00:00) Welcome\n(00:04:30) Beer traps for slugs\n(00:12:10) Copper tape"},
+  {"title": "Episode 13.1: Compost, Part 1", "number": "13.1", "guid": "allot-13-1",
+   "description": "(00:00:00) Hello\n(00:05:00) Hot composting"},
+  {"title": "Episode 13.2: Compost, Part 2", "number": "13.2", "guid": "allot-13-2",
+   "description": "(00:00:00) Hello again\n(00:06:00) Worm bins"}
+]}"#,
+    );
+    let v = env.json(&["index", path(&list)], 0);
+    assert_eq!(
+        (v["added"].as_u64(), v["chapters"].as_u64()),
+        (Some(3), Some(7))
+    );
+    let v = env.json(&["search", "slugs"], 0);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["podcast"], "The Allotment Hour");
+    assert_eq!(hit["episode"], 12);
+    assert_eq!(hit["chapter_title"], "Beer traps for slugs");
+    assert_eq!(hit["start"], "00:04:30");
+    assert_eq!(hit["link"], "https://cdn.example/a12.mp3#t=270");
+    let v = env.json(&["at", "12", "00:13:00"], 0);
+    assert_eq!(v["title"], "Copper tape");
+    assert_eq!(v["end_seconds"], 2400);
+    // Two parts of one number stay two episodes, titled without the part's number.
+    let (code, _, err) = env.run(&["show", "13"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Compost, Part 1") && err.contains("Compost, Part 2"),
+        "{err}"
+    );
+    // Re-reading the unchanged list changes nothing.
+    let v = env.json(&["index", path(&list)], 0);
+    assert_eq!(
+        (v["added"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
+}
+
+#[test]
+fn json_that_is_neither_chapters_nor_episodes_is_refused() {
+    let env = Env::new();
+    let other = env.write("package.json", r#"{"name": "x", "version": "1.0.0"}"#);
+    let (code, _, err) = env.run(&["index", path(&other)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("package.json") && err.contains("\"episodes\""),
+        "{err}"
+    );
+}
