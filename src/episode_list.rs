@@ -235,6 +235,7 @@ fn episode(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const LIST: &str = r#"{
   "episodeCount": 3,
@@ -343,6 +344,68 @@ mod tests {
         }
         let empty = parse("\u{feff}{\"episodes\": []}", "x.json", &opts).expect("a list");
         assert!(empty.episodes.is_empty());
+    }
+
+    /// A JSON value an item's field might hold.
+    fn field() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            "[0-9.]{0,6}".prop_map(Value::String),
+            ".{0,12}".prop_map(Value::String),
+            proptest::collection::vec(
+                prop_oneof![
+                    "\\(\\d\\d:\\d\\d:\\d\\d\\) [a-z ]{0,10}",
+                    "\\d{1,2}:\\d\\d [a-z]{0,6}",
+                    "## Timestamps",
+                    ".{0,20}",
+                ],
+                0..8
+            )
+            .prop_map(|lines| Value::String(lines.join("\n"))),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Any fields: an episode per object item, never a panic, and chapters in order.
+        #[test]
+        fn any_items_give_an_episode_each(
+            items in proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::collection::btree_map(
+                        prop::sample::select(vec![
+                            "title", "number", "date", "duration", "durationSeconds",
+                            "description", "audioUrl", "guid", "url", "enclosure",
+                        ]),
+                        field(),
+                        0..8,
+                    )
+                    .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+                    1 => field(),
+                ],
+                0..6,
+            )
+        ) {
+            let objects = items.iter().filter(|v| v.is_object()).count();
+            let text = serde_json::json!({"episodes": items}).to_string();
+            let out = parse(&text, "p.json", &ParseOptions::default()).expect("an episode list");
+            prop_assert_eq!(out.episodes.len(), objects);
+            for e in &out.episodes {
+                prop_assert!(!e.title.is_empty() && e.title.len() <= notes::MAX_TITLE_BYTES);
+                prop_assert!(e.guid.is_some());
+                for pair in e.chapters.windows(2) {
+                    prop_assert!(pair[0].start_seconds <= pair[1].start_seconds);
+                }
+                for c in &e.chapters {
+                    prop_assert!(c.end_seconds.is_none_or(|end| end >= c.start_seconds));
+                }
+            }
+        }
     }
 
     #[test]
