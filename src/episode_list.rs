@@ -137,7 +137,10 @@ fn episode(
             message,
         })
     };
-    let raw_title = string(item, TITLE).map(|t| text::squeeze(&text::clean(&t)));
+    // Cleaning can leave nothing (a title of control characters): then there is no title.
+    let raw_title = string(item, TITLE)
+        .map(|t| text::squeeze(&text::clean(&t)))
+        .filter(|t| !t.is_empty());
     let (mut number_found, title) = match raw_title.as_deref().map(|t| (t, meta::episode_title(t)))
     {
         Some((_, Some((n, t)))) if !t.is_empty() => (Some(n), Some(t)),
@@ -406,6 +409,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_title_that_cleans_to_nothing_is_no_title() {
+        let text = r#"{"episodes": [{"title": "\u007f", "description": "Seeds and soil. More."}]}"#;
+        let out = parse(text, "x.json", &ParseOptions::default()).expect("an episode list");
+        assert_eq!(out.episodes[0].title, "Seeds and soil.");
+        assert!(
+            out.warnings
+                .iter()
+                .any(|w| w.message.contains("has no title"))
+        );
     }
 
     #[test]

@@ -149,7 +149,7 @@ impl Automaton for Typos {
                     ..*s
                 };
             }
-            // Only the shortest encoding of a scalar value is UTF-8, as a DFA of chars has it.
+            // Only the shortest encoding of a scalar value is UTF-8, all a term dictionary holds.
             let Some(c) = char::from_u32(bits).filter(|c| c.len_utf8() == usize::from(len)) else {
                 return DEAD;
             };
