@@ -85,7 +85,7 @@ impl<'a> LineCounter<'a> {
 
 /// Seconds from a JSON number (whole or fractional), rounded down; None when negative or not
 /// a number.
-fn seconds(v: Option<&Value>) -> Option<u64> {
+pub(crate) fn seconds(v: Option<&Value>) -> Option<u64> {
     let v = v?;
     if let Some(n) = v.as_u64() {
         return Some(n);

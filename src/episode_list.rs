@@ -5,7 +5,8 @@
 //! is parsed as show notes for the chapters, its audio URL makes the jump links, and its guid
 //! (else the audio URL, else the title) is its identity.
 
-use crate::chapters_json::LineCounter;
+use crate::chapters_json::{self, LineCounter};
+use crate::feed;
 use crate::model::{Episode, Warning};
 use crate::notes::{self, ParseOptions, ParseOutput, meta, text};
 use serde::Deserialize;
@@ -92,17 +93,20 @@ fn url(item: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> 
     })
 }
 
-/// An item's number: a whole number, or one written as text (`"30"`); `"26.1"` (part 1 of 26)
-/// is 26.
-fn number(v: &Value) -> Result<u32, String> {
-    let text = match v {
-        Value::Number(n) => n.to_string(),
+/// An item's number as written: a JSON number or text.
+fn number_text(v: &Value) -> String {
+    match v {
         Value::String(s) => s.trim().to_string(),
         other => other.to_string(),
-    };
+    }
+}
+
+/// An item's number: a whole number, or one written as text (`"30"`); `"26.1"` (part 1 of 26)
+/// is 26.
+fn number(text: &str) -> Result<u32, &str> {
     let whole = match text.split_once('.') {
         Some((w, part)) if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) => w,
-        _ => text.as_str(),
+        _ => text,
     };
     whole.parse::<u32>().map_err(|_| text)
 }
@@ -149,15 +153,11 @@ fn episode(
         None => (None, None),
     };
     if let Some((name, v)) = NUMBER.iter().find_map(|n| Some((*n, item.get(*n)?))) {
-        match number(v) {
-            Ok(n) if number_found.is_none() => number_found = Some(n),
-            Ok(n) if number_found != Some(n) => warn(format!(
-                "{name} {n} differs from the title's number {}; the title's is kept",
-                number_found.unwrap_or_default()
-            )),
-            Ok(_) => {}
-            Err(_) if v.is_null() => {}
-            Err(text) => warn(format!("{name} {text:?} is not a whole number; ignored")),
+        let text = number_text(v);
+        if !v.is_null()
+            && let Some(message) = feed::item_number(&mut number_found, name, number(&text))
+        {
+            warn(message);
         }
     }
     let date = string(item, DATE).and_then(|d| {
@@ -171,11 +171,7 @@ fn episode(
     });
     let duration = DURATION.iter().find_map(|n| item.get(*n)).and_then(|v| {
         let d = match v {
-            Value::Number(n) => n.as_u64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.is_finite() && (0.0..1e12).contains(f))
-                    .map(|f| f.floor() as u64)
-            }),
+            Value::Number(_) => chapters_json::seconds(Some(v)),
             Value::String(s) => meta::feed_duration(s),
             _ => None,
         };
@@ -193,28 +189,12 @@ fn episode(
     };
     w.extend(body.warnings);
     let media_url = url(item, MEDIA);
-    let mut title = match title {
-        Some(t) => t,
-        None => {
-            let t = if body.description.is_empty() {
-                "Untitled episode".to_string()
-            } else {
-                meta::first_sentence(&body.description)
-            };
-            w.push(Warning {
-                source: at.to_string(),
-                message: format!("episode has no title; titled it {t:?}"),
-            });
-            t
-        }
-    };
     // The description is capped as show notes are, by `parse_body`.
-    if let Some(message) = notes::cap_warning("title", &mut title, notes::MAX_TITLE_BYTES) {
-        w.push(Warning {
-            source: at.to_string(),
-            message,
-        });
-    }
+    let (title, messages) = feed::item_title(title, &body.description, "episode has no title");
+    w.extend(messages.into_iter().map(|message| Warning {
+        source: at.to_string(),
+        message,
+    }));
     // Identity as podcast apps have it: the guid, else the audio URL, else the title.
     let guid = string(item, GUID)
         .or_else(|| media_url.clone())

@@ -379,6 +379,53 @@ fn item_attributes(e: &BytesStart<'_>, item: Option<&mut Item>) {
 }
 
 /// One item → one episode, warnings in `w`.
+/// Takes an item's own episode number (its field `name`; `value` parsed, or its text) where the
+/// title gave none; the warning when the two differ or it is no whole number. Feeds and JSON
+/// episode lists read their items' numbers alike.
+pub(crate) fn item_number(
+    number: &mut Option<u32>,
+    name: &str,
+    value: Result<u32, &str>,
+) -> Option<String> {
+    match value {
+        Ok(n) if number.is_none() => {
+            *number = Some(n);
+            None
+        }
+        Ok(n) if *number != Some(n) => Some(format!(
+            "{name} {n} differs from the title's number {}; the title's is kept",
+            number.unwrap_or_default()
+        )),
+        Ok(_) => None,
+        Err(text) => Some(format!("{name} {text:?} is not a whole number; ignored")),
+    }
+}
+
+/// An item's title, else its description's first sentence (else `Untitled episode`), said in a
+/// warning that starts with `missing`; cut to the title cap, said in another.
+pub(crate) fn item_title(
+    title: Option<String>,
+    description: &str,
+    missing: &str,
+) -> (String, Vec<String>) {
+    let mut messages = Vec::new();
+    let mut title = title.unwrap_or_else(|| {
+        let t = if description.is_empty() {
+            "Untitled episode".to_string()
+        } else {
+            meta::first_sentence(description)
+        };
+        messages.push(format!("{missing}; titled it {t:?}"));
+        t
+    });
+    messages.extend(notes::cap_warning(
+        "title",
+        &mut title,
+        notes::MAX_TITLE_BYTES,
+    ));
+    (title, messages)
+}
+
 fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning>) -> FeedItem {
     let at = |line: usize| format!("{source}:{line}");
     let mut warn = |line: usize, message: String| {
@@ -396,20 +443,9 @@ fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning
     };
     if let Some(c) = it.get("itunes:episode") {
         let value = c.text.trim();
-        match value.parse::<u32>() {
-            Ok(n) if number.is_none() => number = Some(n),
-            Ok(n) if number != Some(n) => warn(
-                c.line,
-                format!(
-                    "itunes:episode {n} differs from the title's number {}; the title's is kept",
-                    number.unwrap_or_default()
-                ),
-            ),
-            Ok(_) => {}
-            Err(_) => warn(
-                c.line,
-                format!("itunes:episode {value:?} is not a whole number; ignored"),
-            ),
+        let parsed = value.parse::<u32>().map_err(|_| value);
+        if let Some(message) = item_number(&mut number, "itunes:episode", parsed) {
+            warn(c.line, message);
         }
     }
     let date = it.get("pubDate").and_then(|c| {
@@ -447,28 +483,11 @@ fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning
         None => notes::Body::default(),
     };
     w.extend(body.warnings);
-    let title = match title.take() {
-        Some(t) => t,
-        None => {
-            let t = if body.description.is_empty() {
-                "Untitled episode".to_string()
-            } else {
-                meta::first_sentence(&body.description)
-            };
-            w.push(Warning {
-                source: at(it.line),
-                message: format!("item has no <title>; titled it {t:?}"),
-            });
-            t
-        }
-    };
-    let mut title = title;
-    if let Some(message) = notes::cap_warning("title", &mut title, notes::MAX_TITLE_BYTES) {
-        w.push(Warning {
-            source: at(it.line),
-            message,
-        });
-    }
+    let (title, messages) = item_title(title.take(), &body.description, "item has no <title>");
+    w.extend(messages.into_iter().map(|message| Warning {
+        source: at(it.line),
+        message,
+    }));
     // Identity as podcast apps have it: the guid, else the enclosure URL, else the title.
     let guid = it
         .text("guid")
