@@ -146,6 +146,13 @@ fn is_plain_word(s: &str) -> bool {
     is_plain_word_chars(s)
 }
 
+/// [`is_plain_word`] of ASCII letters.
+fn is_plain_letters(b: &[u8]) -> bool {
+    b.split_first().is_none_or(|(_, rest)| {
+        rest.iter().all(u8::is_ascii_lowercase) || b.iter().all(u8::is_ascii_uppercase)
+    })
+}
+
 /// [`is_plain_word`] of any text.
 fn is_plain_word_chars(s: &str) -> bool {
     let mut chars = s.chars();
@@ -392,24 +399,39 @@ fn split_into<'a>(text: &'a str, spans: &mut Vec<(usize, usize)>, out: &mut impl
                 });
             }
         }
+        // Letters only (most words): no number, nothing for `whole_text` to drop or replace,
+        // and the case alone says whether it splits; one pass instead of four.
+        let letters = s.bytes().all(|c| c.is_ascii_alphabetic());
         let at = out.push(RawToken {
             start: a,
             end: b,
-            text: whole_text(s),
+            text: if letters {
+                Cow::Borrowed(s)
+            } else {
+                whole_text(s)
+            },
             position: pos,
             whole: true,
             leaf: false,
             joined: false,
         });
         let start_pos = pos;
-        let was_split = !is_number(s)
-            && !is_plain_word(s)
-            && split_parts(text, a, b, Level::Joiner, &mut pos, out);
+        let whole = if letters {
+            is_plain_letters(s.as_bytes())
+        } else {
+            is_number(s) || is_plain_word(s)
+        };
+        let was_split = !whole && split_parts(text, a, b, Level::Joiner, &mut pos, out);
         if !was_split {
             out.set_leaf(at);
             pos += 1;
         }
-        if is_join_word(s) {
+        let joins = if letters {
+            (2..=JOIN_MAX_LETTERS).contains(&s.len())
+        } else {
+            is_join_word(s)
+        };
+        if joins {
             joinable = Some((a, b, start_pos));
         }
     }
@@ -483,6 +505,88 @@ impl TokenStream for CodeTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.tokens[self.next - 1]
+    }
+}
+
+/// [`CodeTokenizer`] with the filters of [`exact_then_stems`] done as each token is made: tokens
+/// of [`MAX_TOKEN_BYTES`] or more dropped, the rest lowercased and folded, and after each prose
+/// word that stemming changes its marked stem. As a chain of filters every token was walked and
+/// copied again by each; that chain and its stem lookups were a fifth of a build's work.
+#[derive(Clone, Default)]
+pub struct StemmedCodeTokenizer {
+    tokens: Vec<Token>,
+    spans: Vec<(usize, usize)>,
+    stem: String,
+}
+
+/// Writes the finished tokens of [`StemmedCodeTokenizer`] into its buffer.
+struct StemmingSink<'t> {
+    tokens: &'t mut Vec<Token>,
+    len: usize,
+    stems: &'t mut StemCache,
+    stem: &'t mut String,
+}
+
+/// The next unused token of `tokens` (the first `len` are taken), its place and offsets set.
+fn next_slot<'v>(tokens: &'v mut Vec<Token>, len: &mut usize, t: &RawToken<'_>) -> &'v mut Token {
+    if *len == tokens.len() {
+        tokens.push(Token::default());
+    }
+    let slot = &mut tokens[*len];
+    *len += 1;
+    slot.offset_from = t.start;
+    slot.offset_to = t.end;
+    slot.position = t.position;
+    slot.position_length = 1;
+    slot.text.clear();
+    slot
+}
+
+impl Sink<'_> for StemmingSink<'_> {
+    fn push(&mut self, t: RawToken<'_>) -> usize {
+        // `RemoveLongFilter`: measured before lowercasing.
+        if t.text.len() >= MAX_TOKEN_BYTES {
+            return self.len;
+        }
+        let slot = next_slot(self.tokens, &mut self.len, &t);
+        if t.text.is_ascii() {
+            slot.text.push_str(&t.text);
+            slot.text.make_ascii_lowercase();
+        } else {
+            // `LowerCaser` and `AsciiFoldingFilter` themselves, for the few non-ASCII tokens.
+            slot.text.push_str(&fold(&t.text));
+        }
+        let at = self.len - 1;
+        let word = &self.tokens[at].text;
+        if is_prose(word) && self.stems.stem_into(word, self.stem) {
+            let slot = next_slot(self.tokens, &mut self.len, &t);
+            slot.text.push(STEM_MARK);
+            slot.text.push_str(self.stem);
+        }
+        at
+    }
+
+    fn set_leaf(&mut self, _: usize) {}
+}
+
+impl Tokenizer for StemmedCodeTokenizer {
+    type TokenStream<'a> = CodeTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CodeTokenStream<'a> {
+        let n = STEMS.with(|stems| {
+            let mut sink = StemmingSink {
+                tokens: &mut self.tokens,
+                len: 0,
+                stems: &mut stems.borrow_mut(),
+                stem: &mut self.stem,
+            };
+            split_into(text, &mut self.spans, &mut sink);
+            sink.len
+        });
+        CodeTokenStream {
+            tokens: &mut self.tokens[..n],
+            next: 0,
+        }
     }
 }
 
@@ -593,9 +697,15 @@ pub fn exact_with_stems() -> TextAnalyzer {
     with_stems().build()
 }
 
-/// The filters of [`exact_with_stems`], for analyzers that add one.
+/// The tokenizer of [`exact_with_stems`], for analyzers that add a filter.
 fn with_stems() -> TextAnalyzerBuilder<impl Tokenizer> {
-    exact_builder().filter(StemsAlongside)
+    TextAnalyzer::builder(StemmedCodeTokenizer::default())
+}
+
+/// [`exact_builder`] followed by [`StemsAlongside`]: what [`StemmedCodeTokenizer`] gives in
+/// one pass, kept as its definition (the tests hold the one to the other).
+pub fn exact_then_stems() -> TextAnalyzer {
+    exact_builder().filter(StemsAlongside).build()
 }
 
 /// [`exact_with_stems`] for fields whose consecutive values often repeat (a chapter's section
@@ -768,25 +878,7 @@ impl<T: TokenStream> TokenStream for StemsAlongsideStream<T> {
         let token = self.tail.token();
         if is_prose(&token.text) {
             let out = &mut self.stem;
-            self.pending = STEMS.with(|cache| {
-                let mut cache = cache.borrow_mut();
-                let stemmed = match cache.get(&token.text) {
-                    Some(s) => s,
-                    None => {
-                        if cache.len() >= STEM_CACHE_WORDS {
-                            cache.clear();
-                        }
-                        let s = stem(&token.text);
-                        cache.entry(token.text.clone()).or_insert(s)
-                    }
-                };
-                if *stemmed == token.text {
-                    return false;
-                }
-                out.clear();
-                out.push_str(stemmed);
-                true
-            });
+            self.pending = STEMS.with(|cache| cache.borrow_mut().stem_into(&token.text, out));
         }
         true
     }
@@ -1110,9 +1202,80 @@ pub fn all_stems() -> TextAnalyzer {
         .build()
 }
 
-/// Words and their stems; FxHash, since SipHash was half the cost of a cached lookup (and xxh3
-/// through `Hasher` a third).
-type StemCache = HashMap<String, String, rustc_hash::FxBuildHasher>;
+/// A word of at most 16 bytes as one integer, its bytes in order from the lowest; the zero
+/// bytes after it are no part of a word (prose words hold letters and apostrophes only).
+fn pack(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    let mut buf = [0u8; 16];
+    buf.get_mut(..b.len())?.copy_from_slice(b);
+    Some(u128::from_le_bytes(buf))
+}
+
+/// Appends the word [`pack`] gave `packed` for to `out`.
+fn unpack_into(packed: u128, out: &mut String) {
+    let len = (128 - packed.leading_zeros() as usize).div_ceil(8);
+    let bytes = packed.to_le_bytes();
+    // Packed from a `str` cut at its end, so the bytes are whole characters.
+    out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
+}
+
+/// In a [`StemCache`], a word that is its own stem (no `str` packs to all ones: 0xff is no
+/// UTF-8 byte).
+const OWN_STEM: u128 = u128::MAX;
+
+/// The stems [`StemsAlongside`] found, by word. Words and stems of up to 16 bytes (nearly all)
+/// are kept as integers in one flat table, so a lookup reads one bucket and follows no pointer
+/// (with `String` keys and values it was three cache misses a word, a tenth of a build); longer
+/// ones are kept as strings. FxHash, since SipHash was half the cost of a lookup.
+#[derive(Default)]
+struct StemCache {
+    short: HashMap<u128, u128, rustc_hash::FxBuildHasher>,
+    long: HashMap<String, String, rustc_hash::FxBuildHasher>,
+}
+
+impl StemCache {
+    /// Puts the stem of the prose word `word` in `out` when it differs from the word.
+    fn stem_into(&mut self, word: &str, out: &mut String) -> bool {
+        if self.short.len() + self.long.len() >= STEM_CACHE_WORDS {
+            self.short.clear();
+            self.long.clear();
+        }
+        if let Some(key) = pack(word) {
+            let packed = *self.short.entry(key).or_insert_with(|| {
+                let s = stem(word);
+                if s == word {
+                    OWN_STEM
+                } else {
+                    // A stem is no longer than its word, but a stemmer may grow one.
+                    pack(&s).unwrap_or(0)
+                }
+            });
+            match packed {
+                OWN_STEM => return false,
+                0 => {}
+                _ => {
+                    out.clear();
+                    unpack_into(packed, out);
+                    return true;
+                }
+            }
+        }
+        // Long words, and the (unseen) stem longer than 16 bytes of a short one.
+        let stemmed = match self.long.get(word) {
+            Some(s) => s,
+            None => self
+                .long
+                .entry(word.to_string())
+                .or_insert_with(|| stem(word)),
+        };
+        if stemmed == word {
+            return false;
+        }
+        out.clear();
+        out.push_str(stemmed);
+        true
+    }
+}
 
 /// Words remembered per thread by [`StemsAlongside`] before the memory is cleared.
 const STEM_CACHE_WORDS: usize = 100_000;
@@ -1227,6 +1390,52 @@ mod tests {
             proptest::prop_assert_eq!(is_plain_word(&word), is_plain_word_chars(&word));
             proptest::prop_assert_eq!(is_prose(&word), is_prose_chars(&word));
             proptest::prop_assert_eq!(is_join_word(&word), is_join_word_chars(&word));
+        }
+
+        #[test]
+        fn the_stem_memory_gives_what_the_stemmer_gives(
+            words in proptest::collection::vec("[a-zé'][a-zé']{0,19}", 1..40),
+        ) {
+            // Words of 1 to 20 bytes and more (two-byte `é`): both sides of the 16-byte cut,
+            // each looked up twice, once to fill the memory and once from it.
+            let mut cache = StemCache::default();
+            for w in words.iter().chain(&words) {
+                let mut out = String::from("left over");
+                let s = stem(w);
+                let changed = cache.stem_into(w, &mut out);
+                proptest::prop_assert_eq!(changed, s != *w, "word {:?}", w);
+                if changed {
+                    proptest::prop_assert_eq!(&out, &s, "word {:?}", w);
+                }
+            }
+        }
+
+        #[test]
+        fn the_letters_only_shortcut_decides_as_the_general_checks(word in "[a-zA-Z]{1,9}") {
+            proptest::prop_assert_eq!(is_plain_letters(word.as_bytes()), is_plain_word(&word));
+            proptest::prop_assert!(!is_number(&word));
+            proptest::prop_assert_eq!(whole_text(&word), Cow::Borrowed(word.as_str()));
+            proptest::prop_assert_eq!(
+                (2..=JOIN_MAX_LETTERS).contains(&word.len()),
+                is_join_word(&word)
+            );
+        }
+
+        #[test]
+        fn one_pass_gives_the_tokens_of_the_filter_chain(
+            text in "([a-zA-Z]{1,8}|[A-Z][a-z]+[A-Z][a-z]+|PEP [0-9]{1,4}|[a-z]+[._:/-][a-z0-9_]+|[0-9.]{1,6}|Łukasz’s|ÉCOLE|straße|[a-z]{58,62}|[ ,()!?])*",
+        ) {
+            // Every token and field of it, for texts of words, camel case, identifiers, numbers,
+            // joins, non-ASCII words and tokens either side of the length cut.
+            let all = |a: &mut TextAnalyzer| {
+                let mut s = a.token_stream(&text);
+                let mut out = Vec::new();
+                while let Some(t) = s.next() {
+                    out.push((t.text.clone(), t.position, t.offset_from, t.offset_to, t.position_length));
+                }
+                out
+            };
+            proptest::prop_assert_eq!(all(&mut exact_with_stems()), all(&mut exact_then_stems()));
         }
 
         #[test]
