@@ -1202,28 +1202,36 @@ pub fn all_stems() -> TextAnalyzer {
         .build()
 }
 
-/// A word of at most 16 bytes as one integer, its bytes in order from the lowest; the zero
-/// bytes after it are no part of a word (prose words hold letters and apostrophes only).
-fn pack(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
+/// Longest text [`pack`] packs.
+const PACKED_BYTES: usize = 15;
+
+/// A text of at most [`PACKED_BYTES`] bytes as one integer: its bytes from the lowest, and its
+/// length in the top byte, so that no two texts share one.
+fn pack(text: &str) -> Option<u128> {
+    let b = text.as_bytes();
+    if b.len() > PACKED_BYTES {
+        return None;
+    }
     let mut buf = [0u8; 16];
-    buf.get_mut(..b.len())?.copy_from_slice(b);
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
     Some(u128::from_le_bytes(buf))
 }
 
-/// Appends the word [`pack`] gave `packed` for to `out`.
+/// Appends the text [`pack`] gave `packed` for to `out`.
 fn unpack_into(packed: u128, out: &mut String) {
-    let len = (128 - packed.leading_zeros() as usize).div_ceil(8);
     let bytes = packed.to_le_bytes();
-    // Packed from a `str` cut at its end, so the bytes are whole characters.
+    let len = usize::from(bytes[15]).min(PACKED_BYTES);
+    // Packed from a whole `str`, so the bytes are whole characters.
     out.push_str(std::str::from_utf8(&bytes[..len]).unwrap_or_default());
 }
 
-/// In a [`StemCache`], a word that is its own stem (no `str` packs to all ones: 0xff is no
-/// UTF-8 byte).
+/// In a [`StemCache`], a word that is its own stem (no text packs with a length byte of 0xff).
 const OWN_STEM: u128 = u128::MAX;
+/// In a [`StemCache`], a word whose stem is too long to pack.
+const LONG_STEM: u128 = u128::MAX - 1;
 
-/// The stems [`StemsAlongside`] found, by word. Words and stems of up to 16 bytes (nearly all)
+/// The stems [`StemsAlongside`] found, by word. Words and stems of up to 15 bytes (nearly all)
 /// are kept as integers in one flat table, so a lookup reads one bucket and follows no pointer
 /// (with `String` keys and values it was three cache misses a word, a tenth of a build); longer
 /// ones are kept as strings. FxHash, since SipHash was half the cost of a lookup.
@@ -1247,12 +1255,12 @@ impl StemCache {
                     OWN_STEM
                 } else {
                     // A stem is no longer than its word, but a stemmer may grow one.
-                    pack(&s).unwrap_or(0)
+                    pack(&s).unwrap_or(LONG_STEM)
                 }
             });
             match packed {
                 OWN_STEM => return false,
-                0 => {}
+                LONG_STEM => {}
                 _ => {
                     out.clear();
                     unpack_into(packed, out);
@@ -1260,7 +1268,7 @@ impl StemCache {
                 }
             }
         }
-        // Long words, and the (unseen) stem longer than 16 bytes of a short one.
+        // Long words, and the (unseen) stem too long to pack of a short one.
         let stemmed = match self.long.get(word) {
             Some(s) => s,
             None => self
