@@ -147,6 +147,11 @@ pub fn search(out: &mut dyn Write, style: &Style, r: &SearchResult) -> io::Resul
     writeln!(out, "{}", style.dim(&note))
 }
 
+/// `n` and the noun for it: `1 episode`, `2 episodes`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "best" for ranked hits; "first" for a listing in the index's order.
 fn best_or_first(ranked: bool) -> &'static str {
     if ranked { "best" } else { "first" }
@@ -206,7 +211,7 @@ pub fn show(out: &mut dyn Write, style: &Style, ep: &Episode) -> io::Result<()> 
     if let Some(d) = ep.duration_seconds {
         facts.push(format_hms(d));
     }
-    facts.push(format!("{} chapters", ep.chapters.len()));
+    facts.push(plural(ep.chapters.len(), "chapter", "chapters"));
     facts.push(ep.source.clone());
     writeln!(out, "{}", style.dim(&facts.join(" · ")))?;
     if let Some(media) = &ep.media_url {
@@ -326,7 +331,11 @@ pub fn episodes(out: &mut dyn Write, style: &Style, eps: &[Episode]) -> io::Resu
     writeln!(
         out,
         "{}",
-        style.dim(&format!("{} episodes, {chapters} chapters", eps.len()))
+        style.dim(&format!(
+            "{}, {}",
+            plural(eps.len(), "episode", "episodes"),
+            plural(chapters, "chapter", "chapters")
+        ))
     )
 }
 
@@ -343,9 +352,10 @@ pub fn parse(out: &mut dyn Write, style: &Style, p: &ParseOutput) -> io::Result<
         out,
         "{}",
         style.dim(&format!(
-            "{} episodes, {chapters} chapters, {} warnings",
-            p.episodes.len(),
-            p.warnings.len()
+            "{}, {}, {}",
+            plural(p.episodes.len(), "episode", "episodes"),
+            plural(chapters, "chapter", "chapters"),
+            plural(p.warnings.len(), "warning", "warnings")
         ))
     )
 }
@@ -375,13 +385,13 @@ pub fn warnings(out: &mut dyn Write, ws: &[Warning]) -> io::Result<()> {
 pub fn index_summary(out: &mut dyn Write, style: &Style, s: &IndexSummary) -> io::Result<()> {
     writeln!(
         out,
-        "{} added, {} updated, {} unchanged, {} removed; the index holds {} episodes, {} chapters",
+        "{} added, {} updated, {} unchanged, {} removed; the index holds {}, {}",
         style.bold(&s.added.to_string()),
         style.bold(&s.updated.to_string()),
         s.unchanged,
         s.removed,
-        s.episodes,
-        s.chapters
+        plural(s.episodes as usize, "episode", "episodes"),
+        plural(s.chapters as usize, "chapter", "chapters")
     )
 }
 
@@ -392,26 +402,26 @@ pub fn export_summary(out: &mut dyn Write, style: &Style, s: &ExportSummary) -> 
     }
     let what = match s.format {
         "ndjson" => format!(
-            "wrote {} chapters of {} episodes as NDJSON to {}",
-            s.chapters, s.episodes, s.out
+            "wrote {} of {} as NDJSON to {}",
+            plural(s.chapters, "chapter", "chapters"),
+            plural(s.episodes, "episode", "episodes"),
+            s.out
         ),
         _ => format!(
-            "wrote {} chapters files ({} chapters) to {}",
-            s.files.len(),
-            s.chapters,
+            "wrote {} ({}) to {}",
+            plural(s.files.len(), "chapters file", "chapters files"),
+            plural(s.chapters, "chapter", "chapters"),
             s.out
         ),
     };
     let skipped = match s.skipped.len() {
         0 => String::new(),
-        1 => "; 1 episode without chapters left out".to_string(),
-        n => format!("; {n} episodes without chapters left out"),
+        n => format!(
+            "; {} without chapters left out",
+            plural(n, "episode", "episodes")
+        ),
     };
     writeln!(out, "{}", style.dim(&format!("{what}{skipped}")))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One source's line: `core.py: 1 new episode: core.py #31 Title`.

@@ -6,6 +6,7 @@ use super::api::{ApiError, blocking};
 use super::assets;
 use super::state::{AppState, Overview};
 use crate::query_guard::MAX_QUERY_BYTES;
+use crate::render::plural;
 use crate::search::{self, EpisodeGroup, GroupedResult, Hit, SearchOptions};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -194,10 +195,6 @@ fn episode(g: &EpisodeGroup) -> String {
     }
     s.push_str("</ol></li>");
     s
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The line above the results (the page's script words it the same way).

@@ -155,3 +155,31 @@ fn a_failed_run_leaves_the_index_as_it_was() {
     assert!(err.contains("skipped") && err.contains("bad.txt"), "{err}");
     env.json(&["search", "echidna"], 0);
 }
+
+#[test]
+fn one_of_a_thing_is_counted_in_the_singular() {
+    let env = Env::new();
+    let file = env.write("one.txt", "Episode 1: One\n(00:00:00) Wombat\n");
+    let f = file.to_str().expect("path");
+    let text = |args: &[&str]| {
+        let out = env.cmd(args).assert().success().get_output().stdout.clone();
+        String::from_utf8(out).expect("utf-8")
+    };
+    let parsed = text(&["parse", f]);
+    assert!(
+        parsed.contains("1 episode, 1 chapter, 0 warnings"),
+        "{parsed}"
+    );
+    let indexed = text(&["index", f]);
+    assert!(
+        indexed.contains("the index holds 1 episode, 1 chapter"),
+        "{indexed}"
+    );
+    let listed = text(&["episodes"]);
+    assert!(listed.contains("1 episode, 1 chapter"), "{listed}");
+    let shown = text(&["show", "1"]);
+    assert!(
+        shown.lines().any(|l| l.starts_with("1 chapter · ")),
+        "{shown}"
+    );
+}
