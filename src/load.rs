@@ -12,7 +12,8 @@ use crate::search::synonyms::SynonymsSetting;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// File endings podseek reads when it walks a folder (plus `*.chapters.json`).
+/// File endings podseek reads when it walks a folder (plus `*.chapters.json`, and other `.json`
+/// files that are chapters files or episode lists).
 pub const EXTENSIONS: &[&str] = &[
     "txt", "md", "markdown", "text", "notes", "html", "htm", "xml", "rss",
 ];
@@ -359,11 +360,17 @@ fn parse_text_using(
 }
 
 /// Reads, hashes and (unless its hash is known) parses one file.
+/// A parsed file and the local chapters files it used (canonical paths).
+type Parsed = (SourceFile, Vec<String>);
+
+/// Reads and parses one file; None for a `.json` file a walk found (`sniff`) that is none of
+/// podseek's formats.
 fn read_and_parse(
     path: &Path,
     popts: &ParseOptions,
     known: &HashMap<String, u64>,
-) -> Result<(SourceFile, Vec<String>)> {
+    sniff: bool,
+) -> Result<Option<Parsed>> {
     let bytes = read_bytes(path)?;
     let hash = file_hash(&bytes, popts);
     let text = decode(path, bytes)?;
@@ -378,12 +385,15 @@ fn read_and_parse(
                 unchanged: true,
                 ..SourceFile::default()
             };
-            return Ok((file, vec![]));
+            return Ok(Some((file, vec![])));
         }
+    }
+    if sniff && !is_show_json(&text) {
+        return Ok(None);
     }
     let (mut file, uses) = parse_text_using(path, &display, text, popts)?;
     file.hash = hash;
-    Ok((file, uses))
+    Ok(Some((file, uses)))
 }
 
 /// The same error again, for every file of a folder whose `podcast.toml` is bad.
@@ -414,6 +424,28 @@ fn has_notes_extension(path: &Path) -> bool {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A `.json` file not named as a chapters file: a folder walk reads it only when it is one of
+/// podseek's JSON formats (see [`is_show_json`]), since a folder of notes may hold other JSON.
+fn is_other_json(path: &Path) -> bool {
+    !has_notes_extension(path)
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Whether JSON text is an object with `chapters` or `episodes`: a chapters file or an episode
+/// list (malformed or not: that is for its reader to say), not `package.json`.
+fn is_show_json(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        chapters: Option<serde::de::IgnoredAny>,
+        episodes: Option<serde::de::IgnoredAny>,
+    }
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<Probe>(body).is_ok_and(|p| p.chapters.is_some() || p.episodes.is_some())
 }
 
 /// A repository's own documents (`README.md`, `LICENSE.txt`…): a folder walk skips them, as
@@ -464,7 +496,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Option<PathBuf>)>> {
                 Error::BadInput { path, message }
             })?;
             if entry.file_type().is_file()
-                && has_notes_extension(entry.path())
+                && (has_notes_extension(entry.path()) || is_other_json(entry.path()))
                 && !is_repository_document(entry.path())
             {
                 files.push((entry.path().to_path_buf(), Some(p.clone())));
@@ -502,6 +534,7 @@ pub fn load_with(
     let mut by_dir: HashMap<(Option<PathBuf>, Option<PathBuf>), Result<Settings>> = HashMap::new();
     let mut jobs = Vec::with_capacity(files.len());
     for (path, root) in files {
+        let sniff = root.is_some() && is_other_json(&path);
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -541,12 +574,12 @@ pub fn load_with(
             }
             Err(e) => Err(clone_error(e)),
         };
-        jobs.push((path, popts));
+        jobs.push((path, popts, sniff));
     }
     let done = std::sync::atomic::AtomicUsize::new(0);
     let progress = std::sync::Mutex::new(progress);
-    let one = |(path, popts): (PathBuf, Result<ParseOptions>)| {
-        let r = popts.and_then(|popts| read_and_parse(&path, &popts, &opts.known));
+    let one = |(path, popts, sniff): (PathBuf, Result<ParseOptions>, bool)| {
+        let r = popts.and_then(|popts| read_and_parse(&path, &popts, &opts.known, sniff));
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Ok(mut p) = progress.lock() {
             p(n, count);
@@ -554,14 +587,16 @@ pub fn load_with(
         r
     };
     // A single file (adding one episode) is not worth starting a thread pool for.
-    let results: Vec<Result<(SourceFile, Vec<String>)>> = if jobs.len() < 2 {
+    let results: Vec<Result<Option<Parsed>>> = if jobs.len() < 2 {
         jobs.into_iter().map(one).collect()
     } else {
         jobs.into_par_iter().map(one).collect()
     };
     for result in results {
         match result {
-            Ok((f, uses)) => {
+            // Other JSON a walk came across.
+            Ok(None) => {}
+            Ok(Some((f, uses))) => {
                 used.extend(uses);
                 let empty = f
                     .output
@@ -593,7 +628,8 @@ pub fn load_with(
         return Err(Error::BadInput {
             path: paths.first().cloned().unwrap_or_default(),
             message: format!(
-                "no show notes found (podseek reads files ending in .{} and {})",
+                "no show notes found (podseek reads files ending in .{} and {}, and other .json \
+                 files that are chapters files or episode lists)",
                 EXTENSIONS.join(", ."),
                 chapters_json::SUFFIX
             ),

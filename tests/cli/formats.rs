@@ -872,3 +872,45 @@ fn json_that_is_neither_chapters_nor_episodes_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_folder_walk_reads_json_episode_lists_and_passes_over_other_json() {
+    let env = Env::new();
+    env.write(
+        "notes/list.json",
+        r#"{"show": "Walked", "episodes": [
+            {"number": 7, "title": "Seven", "description": "(00:01:00) Quokka sightings"}
+        ]}"#,
+    );
+    env.write(
+        "notes/ep8.json",
+        r#"{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Numbat burrows"}]}"#,
+    );
+    env.write("notes/package.json", r#"{"name": "x", "version": "1.0.0"}"#);
+    env.write("notes/broken.json", "{ not json");
+    env.write("notes/show.txt", "Episode 9: Nine\n(00:00:00) Bilby\n");
+    let dir = env.path().join("notes");
+    let v = env.json(&["index", dir.to_str().expect("path")], 0);
+    assert_eq!(v["added"], 3, "{v}");
+    let warnings = v["warnings"].to_string();
+    assert!(
+        !warnings.contains("package.json") && !warnings.contains("broken.json"),
+        "{warnings}"
+    );
+    let hit = env.json(&["search", "quokka"], 0);
+    assert_eq!(hit["hits"][0]["episode"], 7, "{hit}");
+    assert_eq!(hit["hits"][0]["start"], "00:01:00");
+    assert_eq!(env.json(&["search", "numbat"], 0)["total"], 1);
+    // Unchanged, the walk changes nothing; a folder of other JSON only has no show notes.
+    let v = env.json(&["index", dir.to_str().expect("path")], 0);
+    assert_eq!(
+        (v["added"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
+    let only = env.path().join("only");
+    std::fs::create_dir_all(&only).expect("mkdir");
+    std::fs::write(only.join("package.json"), "{}").expect("write");
+    let (code, _, err) = env.run(&["index", only.to_str().expect("path")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no show notes found"), "{err}");
+}
