@@ -359,12 +359,11 @@ fn parse_text_using(
     Ok((file, uses))
 }
 
-/// Reads, hashes and (unless its hash is known) parses one file.
 /// A parsed file and the local chapters files it used (canonical paths).
 type Parsed = (SourceFile, Vec<String>);
 
-/// Reads and parses one file; None for a `.json` file a walk found (`sniff`) that is none of
-/// podseek's formats.
+/// Reads, hashes and (unless its hash is known) parses one file; None for a `.json` file a walk
+/// found (`sniff`) that is none of podseek's formats.
 fn read_and_parse(
     path: &Path,
     popts: &ParseOptions,

@@ -1231,10 +1231,11 @@ const OWN_STEM: u128 = u128::MAX;
 /// In a [`StemCache`], a word whose stem is too long to pack.
 const LONG_STEM: u128 = u128::MAX - 1;
 
-/// The stems [`StemsAlongside`] found, by word. Words and stems of up to 15 bytes (nearly all)
-/// are kept as integers in one flat table, so a lookup reads one bucket and follows no pointer
-/// (with `String` keys and values it was three cache misses a word, a tenth of a build); longer
-/// ones are kept as strings. FxHash, since SipHash was half the cost of a lookup.
+/// The stems [`StemmedCodeTokenizer`] (and [`StemsAlongside`]) found, by word. Words and stems
+/// of up to 15 bytes (nearly all) are kept as integers in one flat table, so a lookup reads one
+/// bucket and follows no pointer (with `String` keys and values it was three cache misses a
+/// word, a tenth of a build); longer ones are kept as strings. FxHash, since SipHash was half
+/// the cost of a lookup.
 #[derive(Default)]
 struct StemCache {
     short: HashMap<u128, u128, rustc_hash::FxBuildHasher>,
@@ -1285,11 +1286,11 @@ impl StemCache {
     }
 }
 
-/// Words remembered per thread by [`StemsAlongside`] before the memory is cleared.
+/// Words remembered per thread by the stem memory before it is cleared.
 const STEM_CACHE_WORDS: usize = 100_000;
 
 thread_local! {
-    /// The stems [`StemsAlongside`] found on this thread, shared by all its analyzers: tantivy
+    /// The stems found on this thread, shared by all its analyzers: tantivy
     /// gives every text field of every segment writer an analyzer of its own, and with a memory
     /// each they stemmed the same words four times over (3% of a build's instructions).
     static STEMS: std::cell::RefCell<StemCache> = std::cell::RefCell::default();
@@ -1404,7 +1405,7 @@ mod tests {
         fn the_stem_memory_gives_what_the_stemmer_gives(
             words in proptest::collection::vec("[a-zé'][a-zé']{0,19}", 1..40),
         ) {
-            // Words of 1 to 20 bytes and more (two-byte `é`): both sides of the 16-byte cut,
+            // Words of 1 to 20 bytes and more (two-byte `é`): both sides of the 15-byte cut,
             // each looked up twice, once to fill the memory and once from it.
             let mut cache = StemCache::default();
             for w in words.iter().chain(&words) {
