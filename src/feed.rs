@@ -378,7 +378,6 @@ fn item_attributes(e: &BytesStart<'_>, item: Option<&mut Item>) {
     }
 }
 
-/// One item → one episode, warnings in `w`.
 /// Takes an item's own episode number (its field `name`; `value` parsed, or its text) where the
 /// title gave none; the warning when the two differ or it is no whole number. Feeds and JSON
 /// episode lists read their items' numbers alike.
@@ -426,6 +425,7 @@ pub(crate) fn item_title(
     (title, messages)
 }
 
+/// One item → one episode, warnings in `w`.
 fn item_episode(it: Item, source: &str, opts: &ParseOptions, w: &mut Vec<Warning>) -> FeedItem {
     let at = |line: usize| format!("{source}:{line}");
     let mut warn = |line: usize, message: String| {
