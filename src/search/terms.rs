@@ -608,12 +608,8 @@ fn same_postings(
     let files = match files {
         Some(f) => f,
         None => {
-            let index = searcher.index();
-            let segment =
-                index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
-            files.insert(CompositeFile::open(
-                &segment.open_read(SegmentComponent::Postings)?,
-            )?)
+            let file = super::walk::segment_file(searcher, reader, SegmentComponent::Postings)?;
+            files.insert(CompositeFile::open(&file)?)
         }
     };
     let Some(file) = files.open_read(field) else {

@@ -10,10 +10,11 @@
 //! dictionary tantivy opened (same number of terms, every key found there), and the caller
 //! streams as before when any check fails.
 
-use tantivy::directory::{CompositeFile, OwnedBytes};
+use tantivy::directory::error::OpenReadError;
+use tantivy::directory::{CompositeFile, FileSlice, OwnedBytes};
 use tantivy::index::SegmentComponent;
 use tantivy::schema::Field;
-use tantivy::{InvertedIndexReader, Searcher};
+use tantivy::{Directory, InvertedIndexReader, Searcher, SegmentReader};
 use tantivy_fst::Automaton;
 use tantivy_fst::raw::{Fst, Node};
 
@@ -53,9 +54,7 @@ pub fn terms<A: Automaton>(
 /// it.
 fn fst_of(searcher: &Searcher, ord: u32, field: Field) -> Option<Fst<OwnedBytes>> {
     let reader = searcher.segment_readers().get(usize::try_from(ord).ok()?)?;
-    let index = searcher.index();
-    let segment = index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
-    let file = segment.open_read(SegmentComponent::Terms).ok()?;
+    let file = segment_file(searcher, reader, SegmentComponent::Terms).ok()?;
     let bytes = CompositeFile::open(&file)
         .ok()?
         .open_read(field)?
@@ -63,6 +62,27 @@ fn fst_of(searcher: &Searcher, ord: u32, field: Field) -> Option<Fst<OwnedBytes>
         .ok()?;
     let end = fst_end(bytes.as_slice())?;
     Fst::new(bytes.slice(0..end)).ok()
+}
+
+/// A segment's terms or postings file, opened by the name tantivy 0.27 gives it.
+/// `Index::segment` would register a segment meta with tantivy's census and unregister it when
+/// dropped, a condvar wake-up (a system call) each time: two per field and segment that a typo
+/// walk reads.
+pub(crate) fn segment_file(
+    searcher: &Searcher,
+    reader: &SegmentReader,
+    component: SegmentComponent,
+) -> Result<FileSlice, OpenReadError> {
+    let ext = match component {
+        SegmentComponent::Terms => "term",
+        SegmentComponent::Postings => "idx",
+        other => return Err(OpenReadError::FileDoesNotExist(format!("{other:?}").into())),
+    };
+    let name = format!("{}.{ext}", reader.segment_id().uuid_string());
+    searcher
+        .index()
+        .directory()
+        .open_read(std::path::Path::new(&name))
 }
 
 /// Where the FST ends in a field's term dictionary: `[fst][term infos][u64 term infos'
