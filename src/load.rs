@@ -362,14 +362,23 @@ fn parse_text_using(
 /// A parsed file and the local chapters files it used (canonical paths).
 type Parsed = (SourceFile, Vec<String>);
 
-/// Reads, hashes and (unless its hash is known) parses one file; None for a `.json` file a walk
-/// found (`sniff`) that is none of podseek's formats.
+/// What reading one file gave.
+enum Read {
+    /// The file, parsed (or known unchanged).
+    File(Parsed),
+    /// A `.json` file a walk found that is none of podseek's formats; a warning when it looks
+    /// like a broken one of them ([`broken_show_json`]).
+    Other(Option<Warning>),
+}
+
+/// Reads, hashes and (unless its hash is known) parses one file; a `.json` file a walk found
+/// (`sniff`) is parsed only when it is one of podseek's formats.
 fn read_and_parse(
     path: &Path,
     popts: &ParseOptions,
     known: &HashMap<String, u64>,
     sniff: bool,
-) -> Result<Option<Parsed>> {
+) -> Result<Read> {
     let bytes = read_bytes(path)?;
     let hash = file_hash(&bytes, popts);
     let text = decode(path, bytes)?;
@@ -384,15 +393,35 @@ fn read_and_parse(
                 unchanged: true,
                 ..SourceFile::default()
             };
-            return Ok(Some((file, vec![])));
+            return Ok(Read::File((file, vec![])));
         }
     }
     if sniff && !is_show_json(&text) {
-        return Ok(None);
+        return Ok(Read::Other(broken_show_json(&display, &text)));
     }
     let (mut file, uses) = parse_text_using(path, &display, text, popts)?;
     file.hash = hash;
-    Ok(Some((file, uses)))
+    Ok(Read::File((file, uses)))
+}
+
+/// A warning for a walked `.json` file that is not JSON at all but names `"chapters"` or
+/// `"episodes"`: most likely a chapters file or an episode list with a typo, which the walk
+/// would otherwise pass over unseen. JSON that parses is someone else's (`package.json`) and
+/// gets none, and neither does text that names neither key (a `tsconfig.json` with comments).
+fn broken_show_json(display: &str, text: &str) -> Option<Warning> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let err = serde_json::from_str::<serde::de::IgnoredAny>(body).err()?;
+    let like = if body.contains("\"chapters\"") {
+        "\"chapters\" as a chapters file does"
+    } else if body.contains("\"episodes\"") {
+        "\"episodes\" as an episode list does"
+    } else {
+        return None;
+    };
+    Some(Warning {
+        source: format!("{display}:{}", err.line()),
+        message: format!("passed over: invalid JSON ({err}), though it names {like}"),
+    })
 }
 
 /// The same error again, for every file of a folder whose `podcast.toml` is bad.
@@ -586,7 +615,7 @@ pub fn load_with(
         r
     };
     // A single file (adding one episode) is not worth starting a thread pool for.
-    let results: Vec<Result<Option<Parsed>>> = if jobs.len() < 2 {
+    let results: Vec<Result<Read>> = if jobs.len() < 2 {
         jobs.into_iter().map(one).collect()
     } else {
         jobs.into_par_iter().map(one).collect()
@@ -594,8 +623,8 @@ pub fn load_with(
     for result in results {
         match result {
             // Other JSON a walk came across.
-            Ok(None) => {}
-            Ok(Some((f, uses))) => {
+            Ok(Read::Other(warning)) => loaded.warnings.extend(warning),
+            Ok(Read::File((f, uses))) => {
                 used.extend(uses);
                 let empty = f
                     .output
@@ -624,11 +653,17 @@ pub fn load_with(
     };
     let empty_dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir() && !found(p)).collect();
     if loaded.files.is_empty() && loaded.skipped.is_empty() {
+        // What was passed over as broken is the likeliest reason: say so in the error.
+        let broken: String = loaded
+            .warnings
+            .iter()
+            .map(|w| format!("; {}: {}", w.source, w.message))
+            .collect();
         return Err(Error::BadInput {
             path: paths.first().cloned().unwrap_or_default(),
             message: format!(
                 "no show notes found (podseek reads files ending in .{} and {}, and other .json \
-                 files that are chapters files or episode lists)",
+                 files that are chapters files or episode lists){broken}",
                 EXTENSIONS.join(", ."),
                 chapters_json::SUFFIX
             ),
@@ -676,5 +711,28 @@ pub fn bundled() -> Loaded {
     Loaded {
         files,
         ..Loaded::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_broken_json_that_names_our_keys_is_warned_of() {
+        let warn = |text: &str| broken_show_json("x.json", text).map(|w| (w.source, w.message));
+        assert_eq!(warn(r#"{"name": "x", "chapters": 1}"#), None, "valid JSON");
+        assert_eq!(
+            warn("// tsconfig\n{\"compilerOptions\": {}}"),
+            None,
+            "names neither key"
+        );
+        assert_eq!(warn("{ not json"), None);
+        let (at, message) = warn("{\"episodes\": [\n}").expect("a warning");
+        assert_eq!(at, "x.json:2");
+        assert!(message.contains("as an episode list does"), "{message}");
+        let (at, message) = warn("\u{feff}{\"chapters\": [,]}").expect("a warning");
+        assert_eq!(at, "x.json:1");
+        assert!(message.contains("as a chapters file does"), "{message}");
     }
 }

@@ -888,6 +888,11 @@ fn a_folder_walk_reads_json_episode_lists_and_passes_over_other_json() {
     );
     env.write("notes/package.json", r#"{"name": "x", "version": "1.0.0"}"#);
     env.write("notes/broken.json", "{ not json");
+    // Broken, but naming `chapters`: a chapters file with a typo, said with its line.
+    env.write(
+        "notes/typo.json",
+        "{\"chapters\": [\n  {\"startTime\": 0 \"title\": \"Dingo\"}\n]}",
+    );
     env.write("notes/show.txt", "Episode 9: Nine\n(00:00:00) Bilby\n");
     let dir = env.path().join("notes");
     let v = env.json(&["index", dir.to_str().expect("path")], 0);
@@ -895,6 +900,10 @@ fn a_folder_walk_reads_json_episode_lists_and_passes_over_other_json() {
     let warnings = v["warnings"].to_string();
     assert!(
         !warnings.contains("package.json") && !warnings.contains("broken.json"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("typo.json:2") && warnings.contains("invalid JSON"),
         "{warnings}"
     );
     let hit = env.json(&["search", "quokka"], 0);
@@ -913,4 +922,12 @@ fn a_folder_walk_reads_json_episode_lists_and_passes_over_other_json() {
     let (code, _, err) = env.run(&["index", only.to_str().expect("path")]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no show notes found"), "{err}");
+    // ... and when what it passed over looks like a broken list, the error says so.
+    std::fs::write(only.join("list.json"), "{\"episodes\": [}").expect("write");
+    let (code, _, err) = env.run(&["index", only.to_str().expect("path")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no show notes found") && err.contains("list.json:1: passed over"),
+        "{err}"
+    );
 }
