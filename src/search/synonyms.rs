@@ -64,8 +64,10 @@ pub struct Alternative {
 #[derive(Debug, Clone, Default)]
 pub struct Synonyms {
     groups: Vec<Vec<Alternative>>,
-    /// Match key of a term (its words' keys) → (group, alternative) pairs.
-    by_key: HashMap<Vec<String>, Vec<(usize, usize)>>,
+    /// Match key of a term (its words' keys) → (group, alternative) pairs. FxHash: every
+    /// `podseek search` process fills it with the built-in groups, where SipHash was a tenth
+    /// of the cost.
+    by_key: HashMap<Vec<String>, Vec<(usize, usize)>, rustc_hash::FxBuildHasher>,
     longest: usize,
 }
 
@@ -140,18 +142,24 @@ impl Synonyms {
         for (a, alt) in group.iter().enumerate() {
             let wholes: Vec<String> = alt.terms.iter().map(match_key).collect();
             // `free-threading` also matches a query that spells its parts: `free threading`.
-            let leaves: Vec<String> = alt
-                .terms
-                .iter()
-                .flat_map(|t| t.leaves.iter())
-                .map(|l| {
+            let mut leaves: Vec<String> = Vec::new();
+            for (t, key) in alt.terms.iter().zip(&wholes) {
+                if let [only] = t.leaves.as_slice()
+                    && *only == t.whole
+                {
+                    // A plain word is its own part: its key is stemmed already (stemming is
+                    // most of what the built-in groups cost every `podseek search` process).
+                    leaves.push(key.clone());
+                    continue;
+                }
+                leaves.extend(t.leaves.iter().map(|l| {
                     if analyzer::is_prose(l) {
                         analyzer::stem(l)
                     } else {
                         l.clone()
                     }
-                })
-                .collect();
+                }));
+            }
             for key in [wholes, leaves] {
                 self.longest = self.longest.max(key.len());
                 let slot = self.by_key.entry(key).or_default();
