@@ -68,6 +68,46 @@ fn open_error(dir: &Path, e: tantivy::TantivyError) -> Error {
 
 /// Opens an existing index and checks that this build can read it.
 pub(crate) fn open_index(dir: &Path) -> Result<Index> {
+    open_index_with_commit(dir).map(|(index, _)| index)
+}
+
+/// What a commit holds beside its documents: its payload (the default for an index that is not
+/// podseek's) and its segments, which the payload's pair words were chosen for.
+struct Commit {
+    payload: Payload,
+    segments: Vec<tantivy::index::SegmentId>,
+}
+
+impl Commit {
+    /// What `metas` holds.
+    fn of(metas: &tantivy::IndexMeta) -> Commit {
+        Commit {
+            payload: metas
+                .payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or_default(),
+            segments: metas.segments.iter().map(|m| m.id()).collect(),
+        }
+    }
+
+    /// Whether `searcher` reads this commit's segments, so the pair words are theirs.
+    fn is_read_by(&self, searcher: &Searcher) -> bool {
+        let mut seen: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        let mut ours = self.segments.clone();
+        seen.sort();
+        ours.sort();
+        seen == ours
+    }
+}
+
+/// [`open_index`], with what its commit holds: reading `meta.json` again for the payload cost a
+/// `podseek search` process 3% of its instructions.
+fn open_index_with_commit(dir: &Path) -> Result<(Index, Commit)> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::BadIndex {
             dir: dir.to_path_buf(),
@@ -79,13 +119,13 @@ pub(crate) fn open_index(dir: &Path) -> Result<Index> {
     }
     let folder = dir::IndexDir::open(dir).map_err(|e| open_error(dir, e.into()))?;
     let index = Index::open(folder).map_err(|e| open_error(dir, e))?;
-    let payload = check_version(dir, &index)?;
-    schema::register_analyzers(&index, &payload.unwrap_or_default().pair_set());
-    Ok(index)
+    let commit = check_version(dir, &index)?;
+    schema::register_analyzers(&index, &commit.payload.pair_set());
+    Ok((index, commit))
 }
 
-/// Checks that this build reads the index; gives its payload, if it is podseek's.
-fn check_version(dir: &Path, index: &Index) -> Result<Option<Payload>> {
+/// Checks that this build reads the index; gives what its last commit holds.
+fn check_version(dir: &Path, index: &Index) -> Result<Commit> {
     let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
     let payload = metas
         .payload
@@ -100,7 +140,7 @@ fn check_version(dir: &Path, index: &Index) -> Result<Option<Payload>> {
         None => schema::readable(&index.schema()),
     };
     if ok {
-        return Ok(payload);
+        return Ok(Commit::of(&metas));
     }
     Err(Error::SchemaMismatch {
         dir: dir.to_path_buf(),
@@ -142,7 +182,7 @@ impl PodIndex {
     }
 
     fn open_once(dir: &Path) -> Result<PodIndex> {
-        let index = open_index(dir)?;
+        let (index, commit) = open_index_with_commit(dir)?;
         let fields = Fields::new(&index.schema()).map_err(|e| open_error(dir, e))?;
         // Manual reloads: a CLI process sees exactly the last commit, with no watcher thread.
         let reader = index
@@ -150,10 +190,17 @@ impl PodIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| open_error(dir, e))?;
+        // A commit between reading meta.json and opening the segments (a rebuild, say) would
+        // pair this commit's words with the next one's segments: `open` tries again.
+        if !commit.is_read_by(&reader.searcher()) {
+            return Err(Error::BadIndex {
+                dir: dir.to_path_buf(),
+                message: "it changed while it was being opened".into(),
+            });
+        }
         let mut synonyms = Synonyms::builtin();
-        let payload = payload(&index).unwrap_or_default();
-        let pair_words = std::sync::RwLock::new(payload.pair_set());
-        for (source, lines) in payload.synonyms {
+        let pair_words = std::sync::RwLock::new(commit.payload.pair_set());
+        for (source, lines) in commit.payload.synonyms {
             for (i, line) in lines.iter().enumerate() {
                 // Checked when indexed; a line this build cannot use is left out, not fatal.
                 let _ = synonyms.add_line(line, &format!("{source}: synonyms[{i}]"));
@@ -189,13 +236,22 @@ impl PodIndex {
 
     /// Picks up a newer commit, if any, and the pair words it was written with.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload()?;
-        // A rebuild committed in between the two reads is seen at the next reload.
-        let words = payload(&self.index).unwrap_or_default().pair_set();
+        // The pair words must be those of the commit the searcher reads: a commit between the
+        // two reads shows as other segments, and both are read again.
+        let mut commit;
+        let mut attempt = 0;
+        loop {
+            self.reader.reload()?;
+            commit = Commit::of(&self.index.load_metas()?);
+            attempt += 1;
+            if commit.is_read_by(&self.reader.searcher()) || attempt == 5 {
+                break;
+            }
+        }
         *self
             .pair_words
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = words;
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = commit.payload.pair_set();
         Ok(())
     }
 
@@ -334,5 +390,39 @@ impl PodIndex {
                     .collect(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader must see the segments of the commit whose pair words it uses: a rebuild between
+    /// reading meta.json and opening the segments shows as other segments.
+    #[test]
+    fn a_commit_tells_whether_a_searcher_reads_its_segments() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let at = dir.path().join("index");
+        let build = |rebuild: bool| {
+            let opts = IndexOptions {
+                rebuild,
+                ..IndexOptions::default()
+            };
+            update(&at, &mut crate::load::bundled(), &opts, &mut |_, _| {})
+        };
+        build(false)?;
+        let idx = PodIndex::open(&at)?;
+        let first = Commit::of(&idx.index.load_metas()?);
+        assert!(first.is_read_by(&idx.searcher()));
+        build(true)?;
+        let second = Commit::of(&idx.index.load_metas()?);
+        // The open reader still reads the first commit; after a reload, the second.
+        assert!(first.is_read_by(&idx.searcher()));
+        assert!(!second.is_read_by(&idx.searcher()));
+        idx.reload()?;
+        assert!(second.is_read_by(&idx.searcher()));
+        assert!(!first.is_read_by(&idx.searcher()));
+        assert_eq!(idx.pair_words(), second.payload.pair_set());
+        Ok(())
     }
 }
