@@ -396,24 +396,26 @@ fn read_and_parse(
             return Ok(Read::File((file, vec![])));
         }
     }
-    if sniff && !is_show_json(&text) {
-        return Ok(Read::Other(broken_show_json(&display, &text)));
+    if sniff {
+        match json_kind(&text) {
+            Json::Show => {}
+            Json::Other => return Ok(Read::Other(None)),
+            Json::Broken(err) => return Ok(Read::Other(broken_show_json(&display, &text, &err))),
+        }
     }
     let (mut file, uses) = parse_text_using(path, &display, text, popts)?;
     file.hash = hash;
     Ok(Read::File((file, uses)))
 }
 
-/// A warning for a walked `.json` file that is not JSON at all but names `"chapters"` or
-/// `"episodes"`: most likely a chapters file or an episode list with a typo, which the walk
-/// would otherwise pass over unseen. JSON that parses is someone else's (`package.json`) and
-/// gets none, and neither does text that names neither key (a `tsconfig.json` with comments).
-fn broken_show_json(display: &str, text: &str) -> Option<Warning> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let err = serde_json::from_str::<serde::de::IgnoredAny>(body).err()?;
-    let like = if body.contains("\"chapters\"") {
+/// A warning for a walked `.json` file that is not JSON at all (`err`) but names `"chapters"`
+/// or `"episodes"`: most likely a chapters file or an episode list with a typo, which the walk
+/// would otherwise pass over unseen. Text that names neither key (a `tsconfig.json` with
+/// comments) gets none, nor does JSON that parses ([`Json::Other`], `package.json`).
+fn broken_show_json(display: &str, text: &str, err: &serde_json::Error) -> Option<Warning> {
+    let like = if text.contains("\"chapters\"") {
         "\"chapters\" as a chapters file does"
-    } else if body.contains("\"episodes\"") {
+    } else if text.contains("\"episodes\"") {
         "\"episodes\" as an episode list does"
     } else {
         return None;
@@ -455,7 +457,7 @@ fn has_notes_extension(path: &Path) -> bool {
 }
 
 /// A `.json` file not named as a chapters file: a folder walk reads it only when it is one of
-/// podseek's JSON formats (see [`is_show_json`]), since a folder of notes may hold other JSON.
+/// podseek's JSON formats (see [`json_kind`]), since a folder of notes may hold other JSON.
 fn is_other_json(path: &Path) -> bool {
     !has_notes_extension(path)
         && path
@@ -464,16 +466,30 @@ fn is_other_json(path: &Path) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-/// Whether JSON text is an object with `chapters` or `episodes`: a chapters file or an episode
-/// list (malformed or not: that is for its reader to say), not `package.json`.
-fn is_show_json(text: &str) -> bool {
+/// What a walked `.json` file is, from one parse.
+enum Json {
+    /// An object with `chapters` or `episodes`: a chapters file or an episode list (malformed
+    /// or not: that is for its reader to say).
+    Show,
+    /// Other JSON (`package.json`).
+    Other,
+    /// Not JSON at all.
+    Broken(serde_json::Error),
+}
+
+fn json_kind(text: &str) -> Json {
     #[derive(serde::Deserialize)]
     struct Probe {
         chapters: Option<serde::de::IgnoredAny>,
         episodes: Option<serde::de::IgnoredAny>,
     }
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Probe>(body).is_ok_and(|p| p.chapters.is_some() || p.episodes.is_some())
+    match serde_json::from_str::<Probe>(body) {
+        Ok(p) if p.chapters.is_some() || p.episodes.is_some() => Json::Show,
+        // A syntax error or an early end; a data error is JSON of another shape (an array).
+        Err(e) if e.is_syntax() || e.is_eof() => Json::Broken(e),
+        _ => Json::Other,
+    }
 }
 
 /// A repository's own documents (`README.md`, `LICENSE.txt`…): a folder walk skips them, as
@@ -720,8 +736,20 @@ mod tests {
 
     #[test]
     fn only_broken_json_that_names_our_keys_is_warned_of() {
-        let warn = |text: &str| broken_show_json("x.json", text).map(|w| (w.source, w.message));
-        assert_eq!(warn(r#"{"name": "x", "chapters": 1}"#), None, "valid JSON");
+        assert!(matches!(json_kind(r#"{"chapters": 1}"#), Json::Show));
+        assert!(matches!(
+            json_kind("\u{feff}{\"episodes\": []}"),
+            Json::Show
+        ));
+        assert!(
+            matches!(json_kind(r#"[{"chapters": 1}]"#), Json::Other),
+            "an array"
+        );
+        assert!(matches!(json_kind(r#"{"name": "x"}"#), Json::Other));
+        let warn = |text: &str| match json_kind(text) {
+            Json::Broken(e) => broken_show_json("x.json", text, &e).map(|w| (w.source, w.message)),
+            Json::Show | Json::Other => None,
+        };
         assert_eq!(
             warn("// tsconfig\n{\"compilerOptions\": {}}"),
             None,
@@ -734,5 +762,7 @@ mod tests {
         let (at, message) = warn("\u{feff}{\"chapters\": [,]}").expect("a warning");
         assert_eq!(at, "x.json:1");
         assert!(message.contains("as a chapters file does"), "{message}");
+        let (_, message) = warn("{\"chapters\": [").expect("an early end is broken too");
+        assert!(message.contains("EOF"), "{message}");
     }
 }
