@@ -49,7 +49,11 @@ impl Payload {
 
 /// The payload of the last commit, if it is podseek's.
 pub(crate) fn payload(index: &Index) -> Option<Payload> {
-    let metas = index.load_metas().ok()?;
+    payload_of(&index.load_metas().ok()?)
+}
+
+/// The payload of the commit `metas` describes, if it is podseek's.
+fn payload_of(metas: &tantivy::IndexMeta) -> Option<Payload> {
     serde_json::from_str(metas.payload.as_deref()?).ok()
 }
 
@@ -75,19 +79,23 @@ pub(crate) fn open_index(dir: &Path) -> Result<Index> {
 /// podseek's) and its segments, which the payload's pair words were chosen for.
 struct Commit {
     payload: Payload,
+    /// Sorted.
     segments: Vec<tantivy::index::SegmentId>,
 }
 
 impl Commit {
     /// What `metas` holds.
     fn of(metas: &tantivy::IndexMeta) -> Commit {
+        Commit::with(payload_of(metas), metas)
+    }
+
+    /// The commit `metas` describes, its payload read already.
+    fn with(payload: Option<Payload>, metas: &tantivy::IndexMeta) -> Commit {
+        let mut segments: Vec<_> = metas.segments.iter().map(|m| m.id()).collect();
+        segments.sort();
         Commit {
-            payload: metas
-                .payload
-                .as_deref()
-                .and_then(|p| serde_json::from_str(p).ok())
-                .unwrap_or_default(),
-            segments: metas.segments.iter().map(|m| m.id()).collect(),
+            payload: payload.unwrap_or_default(),
+            segments,
         }
     }
 
@@ -98,10 +106,8 @@ impl Commit {
             .iter()
             .map(|r| r.segment_id())
             .collect();
-        let mut ours = self.segments.clone();
         seen.sort();
-        ours.sort();
-        seen == ours
+        seen == self.segments
     }
 }
 
@@ -127,10 +133,7 @@ fn open_index_with_commit(dir: &Path) -> Result<(Index, Commit)> {
 /// Checks that this build reads the index; gives what its last commit holds.
 fn check_version(dir: &Path, index: &Index) -> Result<Commit> {
     let metas = index.load_metas().map_err(|e| open_error(dir, e))?;
-    let payload = metas
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<Payload>(p).ok());
+    let payload = payload_of(&metas);
     let found = payload.as_ref().map(|p| p.podseek_schema);
     let ok = match found {
         Some(v) => {
@@ -140,7 +143,7 @@ fn check_version(dir: &Path, index: &Index) -> Result<Commit> {
         None => schema::readable(&index.schema()),
     };
     if ok {
-        return Ok(Commit::of(&metas));
+        return Ok(Commit::with(payload, &metas));
     }
     Err(Error::SchemaMismatch {
         dir: dir.to_path_buf(),
